@@ -1,0 +1,178 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { asTorchParityError, TorchParityError, type ErrorContext } from '../errors.js';
+import type { Graph, GraphInput, GraphOutput, IrNode, Precision } from '../ir/graph.js';
+import { finishOutput, importGraph } from '../ir/import.js';
+import { resolveLimits, type Limits } from '../limits.js';
+import { decodeModel } from '../onnx/decode-model.js';
+import { fileExternalData, memoryExternalData, NO_EXTERNAL_DATA, type ExternalDataSource } from '../onnx/external-data.js';
+import { OpContext, type RunContext } from '../ops/declaration.js';
+import type { Tensor } from '../tensor.js';
+import { checkFeeds } from './feeds.js';
+
+export interface LoadOptions {
+  /** 'float64' runs every float32 computation in float64: the referee for float32 disagreements. */
+  precision?: Precision;
+  limits?: Partial<Limits>;
+  /** External data for models given as bytes: location -> bytes. Paths resolve files beside the model. */
+  externalData?: ReadonlyMap<string, Uint8Array> | Record<string, Uint8Array>;
+  /** Name shown in errors for models given as bytes. */
+  file?: string;
+  fold?: boolean;
+}
+
+export interface TapEvent {
+  node: IrNode;
+  /** Position in the execution order. */
+  step: number;
+  inputs: (Tensor | undefined)[];
+  outputs: { name: string; tensor: Tensor }[];
+}
+
+export interface RunOptions {
+  /** Sees every node's inputs and outputs as it runs; tensors must not be modified. */
+  tap?: (event: TapEvent) => void | Promise<void>;
+  /** Values to return (default: the graph outputs). Any intermediate name is allowed. */
+  outputs?: readonly string[];
+  /** Replaces one node's computation; for fault-injection tests of the tools built on top. */
+  override?: (node: IrNode, inputs: (Tensor | undefined)[], computed: Tensor[]) => Tensor[];
+}
+
+/** A loaded model ready to run on torchparity's own engine. */
+export class Session {
+  readonly graph: Graph;
+  private readonly limits: Limits;
+  /** For each step, the values whose last reader it is. */
+  private readonly releaseAfter: string[][];
+  private readonly consumed: Set<string>;
+
+  constructor(graph: Graph, limits: Limits) {
+    this.graph = graph;
+    this.limits = limits;
+    const outputs = new Set(graph.outputs.map((o) => o.name));
+    const lastUse = new Map<string, number>();
+    graph.nodes.forEach((node, step) => {
+      for (const name of node.inputs) if (name !== '') lastUse.set(name, step);
+    });
+    this.consumed = new Set(lastUse.keys());
+    this.releaseAfter = graph.nodes.map(() => []);
+    for (const [name, step] of lastUse) {
+      if (!outputs.has(name) && !graph.constants.has(name)) this.releaseAfter[step]!.push(name);
+    }
+  }
+
+  get inputs(): readonly GraphInput[] {
+    return this.graph.inputs;
+  }
+
+  get outputs(): readonly GraphOutput[] {
+    return this.graph.outputs;
+  }
+
+  get precision(): Precision {
+    return this.graph.precision;
+  }
+
+  async run(feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {}): Promise<Record<string, Tensor>> {
+    const graph = this.graph;
+    const where: ErrorContext = graph.file ? { file: graph.file } : {};
+    const values = checkFeeds(graph.inputs, feeds, graph.precision, where);
+    for (const [name, t] of graph.constants) values.set(name, t);
+    const wanted = options.outputs ?? graph.outputs.map((o) => o.name);
+    const keep = new Set(wanted);
+    let liveBytes = 0;
+
+    for (let step = 0; step < graph.nodes.length; step++) {
+      const node = graph.nodes[step]!;
+      const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+      const context = { ...where, node: node.name, op: node.opType };
+      const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType }, node.opset), {
+        outputsUsed: node.outputs.map((o) => o !== '' && (this.consumed.has(o) || keep.has(o) || options.tap !== undefined)),
+        floatType: graph.precision,
+      }) as RunContext;
+      let outputs: Tensor[];
+      try {
+        outputs = node.decl.run(inputs, node.attrs, ctx).map((t) => finishOutput(t, graph.precision));
+      } catch (error) {
+        throw asTorchParityError(error, 'internal', context, 'this is a torchparity bug; please report it with the model');
+      }
+      if (options.override) outputs = options.override(node, inputs, outputs);
+      const named: { name: string; tensor: Tensor }[] = [];
+      node.outputs.forEach((name, k) => {
+        if (name === '') return;
+        const t = outputs[k];
+        if (!t) {
+          if (this.consumed.has(name) || keep.has(name)) {
+            throw new TorchParityError('internal', `produced no value for output '${name}'`, context);
+          }
+          return;
+        }
+        values.set(name, t);
+        liveBytes += t.data.byteLength;
+        named.push({ name, tensor: t });
+      });
+      if (liveBytes > this.limits.maxRunBytes) {
+        throw new TorchParityError(
+          'limit_exceeded',
+          `live tensors reach ${liveBytes} bytes, over the limit of ${this.limits.maxRunBytes}`,
+          context,
+          'if the model is genuine, raise limits.maxRunBytes',
+        );
+      }
+      if (options.tap) await options.tap({ node, step, inputs, outputs: named });
+      for (const name of this.releaseAfter[step]!) {
+        if (keep.has(name)) continue;
+        const t = values.get(name);
+        if (t) liveBytes -= t.data.byteLength;
+        values.delete(name);
+      }
+      // Outputs nobody reads (an unused optional output) go at once.
+      for (const { name, tensor } of named) {
+        if (!this.consumed.has(name) && !keep.has(name)) {
+          liveBytes -= tensor.data.byteLength;
+          values.delete(name);
+        }
+      }
+    }
+
+    const result: Record<string, Tensor> = {};
+    for (const name of wanted) {
+      const t = values.get(name);
+      if (!t) throw new TorchParityError('usage', `'${name}' is not a value of this model`, where);
+      result[name] = t;
+    }
+    return result;
+  }
+}
+
+function externalSource(source: string | Uint8Array, options: LoadOptions): ExternalDataSource {
+  if (options.externalData) return memoryExternalData(options.externalData);
+  if (typeof source === 'string') return fileExternalData(path.dirname(path.resolve(source)));
+  return NO_EXTERNAL_DATA;
+}
+
+/** Reads a model file (with its external data) or bytes, validates it, and prepares it to run. */
+export async function loadModel(source: string | Uint8Array, options: LoadOptions = {}): Promise<Session> {
+  const file = typeof source === 'string' ? source : options.file;
+  const where: ErrorContext = file ? { file } : {};
+  let bytes: Uint8Array;
+  if (typeof source === 'string') {
+    try {
+      bytes = await fs.promises.readFile(source);
+    } catch (error) {
+      throw asTorchParityError(error, 'usage', where, 'check the path to the .onnx file');
+    }
+  } else {
+    bytes = source;
+  }
+  const externalData = externalSource(source, options);
+  try {
+    const record = decodeModel(bytes, { file, externalData, limits: options.limits });
+    const graph = importGraph(record, { file, precision: options.precision, fold: options.fold });
+    return new Session(graph, resolveLimits(options.limits));
+  } catch (error) {
+    throw asTorchParityError(error, 'internal', where);
+  } finally {
+    externalData.close();
+  }
+}

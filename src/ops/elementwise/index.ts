@@ -1,0 +1,3 @@
+import type { AnyOpDeclaration } from '../declaration.js';
+
+export const elementwiseOps: AnyOpDeclaration[] = [];

@@ -1,0 +1,83 @@
+import { convDirect } from '../../kernels/conv.js';
+import { windowOutputSize } from '../../kernels/geometry.js';
+import { sizeOf, tensor, type FloatData, type Tensor } from '../../tensor.js';
+import { defineOp, type Attrs, type OpContext, type ValueType } from '../declaration.js';
+import { FLOATS } from '../float-types.js';
+import { allKnown, requireDims, sameDim } from '../shape-utils.js';
+import { resolveWindow, WINDOW_ATTRIBUTES } from './window.js';
+
+const attributes = {
+  ...WINDOW_ATTRIBUTES,
+  group: { type: 'int', default: 1, min: 1 },
+  kernel_shape: { type: 'ints', min: 1, doc: 'default: the weight\'s spatial dims' },
+} as const;
+
+type ConvAttrs = Attrs<typeof attributes>;
+
+/** Geometry from X [N, C, ...] and W [M, C/group, k...], with every check that involves both. */
+function convGeometry(x: ValueType | undefined, w: ValueType | undefined, b: ValueType | undefined, attrs: ConvAttrs, ctx: OpContext) {
+  const xDims = requireDims(x, 'input X', ctx, { min: 3 });
+  const wDims = requireDims(w, 'weight W', ctx, xDims.length);
+  const spatial = xDims.length - 2;
+  if (spatial > 3) ctx.shapeError(`${spatial}-D convolution is not supported (1-D to 3-D are)`);
+  const kernelFromWeight = wDims.slice(2);
+  if (!allKnown(kernelFromWeight)) ctx.shapeError(`weight W has symbolic spatial dims [${wDims.join(',')}]`);
+  if (attrs.kernel_shape !== undefined) {
+    if (attrs.kernel_shape.length !== spatial || attrs.kernel_shape.some((k, i) => k !== kernelFromWeight[i])) {
+      ctx.badAttribute('kernel_shape', `is [${attrs.kernel_shape.join(',')}] but the weight's spatial dims are [${kernelFromWeight.join(',')}]`);
+    }
+  }
+  const [n, c] = xDims as [typeof xDims[0], typeof xDims[0]];
+  const [m, cPerGroup] = wDims as [typeof wDims[0], typeof wDims[0]];
+  const group = attrs.group;
+  if (typeof m === 'number' && m % group !== 0) {
+    ctx.badAttribute('group', `is ${group}, which does not divide the ${m} output channels`);
+  }
+  if (typeof c === 'number' && typeof cPerGroup === 'number' && c !== cPerGroup * group) {
+    ctx.shapeError(`input has ${c} channels but weight expects ${cPerGroup} per group × group ${group} = ${cPerGroup * group}`);
+  }
+  if (b) {
+    const bDims = requireDims(b, 'bias B', ctx, 1);
+    if (!sameDim(bDims[0]!, m)) ctx.shapeError(`bias has ${bDims[0]} elements but there are ${m} output channels`);
+  }
+  const window = resolveWindow(attrs, xDims.slice(2), kernelFromWeight, ctx, (i, size, g) =>
+    windowOutputSize(size, g.kernel[i]!, g.strides[i]!, g.dilations[i]!, g.padBegin[i]!, g.padEnd[i]!),
+  );
+  return { n, m, window };
+}
+
+export const conv = defineOp({
+  opType: 'Conv',
+  domain: '',
+  since: 1,
+  summary: 'N-D convolution (1-D to 3-D) with groups, dilations, explicit or SAME/VALID padding, optional bias',
+  inputs: [
+    { name: 'X', type: 'T' },
+    { name: 'W', type: 'T' },
+    { name: 'B', type: 'T', optional: true },
+  ],
+  outputs: [{ name: 'Y', type: 'T' }],
+  types: { T: FLOATS },
+  attributes,
+  shape([x, w, b], attrs, ctx) {
+    const { n, m, window } = convGeometry(x, w, b, attrs, ctx);
+    return [{ dtype: x!.dtype, dims: [n, m, ...window.symbolicOutput] }];
+  },
+  run([x, w, b], attrs, ctx): Tensor[] {
+    const { window } = convGeometry(x, w, b, attrs, ctx);
+    const [batch, inChannels] = x!.dims as [number, number];
+    const outChannels = w!.dims[0]!;
+    const dims = [batch, outChannels, ...window.output];
+    const y = tensor(x!.dtype, dims);
+    if (sizeOf(dims) > 0) {
+      convDirect(x!.data as FloatData, w!.data as FloatData, b?.data as FloatData | undefined, y.data as FloatData, {
+        batch,
+        inChannels,
+        outChannels,
+        group: attrs.group,
+        geometry: window,
+      });
+    }
+    return [y];
+  },
+});
