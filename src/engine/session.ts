@@ -86,7 +86,7 @@ export class Session {
       const node = graph.nodes[step]!;
       const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
       const context = { ...where, node: node.name, op: node.opType };
-      const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType }, node.opset), {
+      const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, node.opset), {
         outputsUsed: node.outputs.map((o) => o !== '' && (this.consumed.has(o) || keep.has(o) || options.tap !== undefined)),
         floatType: graph.precision,
       }) as RunContext;

@@ -149,7 +149,7 @@ export function importGraph(model: ModelRecord, options: ImportOptions = {}): Gr
       record,
     };
     const context = { ...where, node: node.name, op: node.opType };
-    const ctx = new OpContext({ name: node.name, opType: node.opType }, opset);
+    const ctx = new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, opset);
     const inputTypes = node.inputs.map((name) => (name === '' ? undefined : types.get(name)));
     checkPortTypes(node, inputTypes, context);
     let outputTypes: ValueType[];

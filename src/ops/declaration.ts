@@ -59,6 +59,8 @@ export interface ValueType {
 export interface NodeIdentity {
   name: string;
   opType: string;
+  /** How many outputs the node lists, for ops whose output count is the node's choice (Split). */
+  outputCount?: number;
 }
 
 /** Where an op's checks report problems; every error names the node. */
