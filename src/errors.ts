@@ -6,6 +6,7 @@
 export type ErrorCode =
   | 'decode'
   | 'unsupported_op'
+  | 'unsupported_type'
   | 'bad_attribute'
   | 'shape'
   | 'limit_exceeded'

@@ -57,7 +57,7 @@ export function dtypeFromCode(code: number, context: ErrorContext): DType {
   if (dtype) return dtype;
   const name = UNSUPPORTED_NAMES[code] ?? `unknown code ${code}`;
   throw new TorchParityError(
-    'decode',
+    code in UNSUPPORTED_NAMES && code !== 0 ? 'unsupported_type' : 'decode',
     `element type ${name} is not supported`,
     context,
     'torchparity computes float32/float64/float16, the integer types and bool, which cover CNN exports',

@@ -1,0 +1,17 @@
+import type { OptionSpec, ParsedArgs } from './args.js';
+import type { CliIO } from './io.js';
+
+export interface Command {
+  name: string;
+  summary: string;
+  usage: string;
+  /** Paragraphs shown by --help after the usage line. */
+  description: string;
+  options: readonly OptionSpec[];
+  /** Returns the exit code: 0 all good, 1 a mismatch was found, 2 usage or model error. */
+  run(args: ParsedArgs, io: CliIO): Promise<number>;
+}
+
+export const EXIT_OK = 0;
+export const EXIT_MISMATCH = 1;
+export const EXIT_ERROR = 2;

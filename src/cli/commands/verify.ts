@@ -1,0 +1,110 @@
+import { allclose, type Tolerance } from '../../compare/tolerance.js';
+import { findTestDirs, isTestDir } from '../../oracle/test-dir.js';
+import { PLAIN, renderVerifyText, type TextStyle } from '../../report/verify-text.js';
+import { loadModel } from '../../engine/session.js';
+import { verify, type VerifyReport } from '../../verify/verify.js';
+import type { Distribution } from '../../verify/random-inputs.js';
+import * as fs from 'node:fs';
+import { TorchParityError } from '../../errors.js';
+import type { Command } from '../command.js';
+import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
+import { feedsFromArgs, shapesFromArgs } from '../feeds.js';
+import { paint, type CliIO } from '../io.js';
+
+function style(io: CliIO): TextStyle {
+  return io.color ? { ok: (t) => paint(io, 'green', t), bad: (t) => paint(io, 'red', t), dim: (t) => paint(io, 'dim', t) } : PLAIN;
+}
+
+/** Explicit --rtol/--atol replace torch's defaults; giving one keeps torch's float32 value for the other. */
+export function toleranceFromArgs(options: Record<string, unknown>): Tolerance | undefined {
+  const rtol = options.rtol as number | undefined;
+  const atol = options.atol as number | undefined;
+  if (rtol === undefined && atol === undefined) return undefined;
+  return allclose(rtol ?? 1.3e-6, atol ?? 1e-5);
+}
+
+/** A target may be a model, a test directory, or a folder of test directories (fixtures/seed). */
+function expandTargets(targets: readonly string[]): string[] {
+  return targets.flatMap((t) => {
+    if (fs.existsSync(t) && fs.statSync(t).isDirectory() && !isTestDir(t)) {
+      const found = findTestDirs(t);
+      if (found.length === 0) throw new TorchParityError('usage', `'${t}' holds no model.onnx at any depth`);
+      return found;
+    }
+    return [t];
+  });
+}
+
+export const verifyCommand: Command = {
+  name: 'verify',
+  summary: 'run a model on torchparity and onnxruntime and compare with saved (PyTorch) outputs',
+  usage: 'torchparity verify MODEL.onnx|TESTDIR|FOLDER... [options]',
+  description: [
+    'Runs the model on torchparity\'s engine and on onnxruntime-node (one thread, graph optimizations off) with the same',
+    'inputs: the test directory\'s test_data_set_*/input_*.pb, files given with --input, or seeded random ones. Each',
+    'output is compared with the saved outputs (output_*.pb, e.g. PyTorch eager) and with onnxruntime. The default',
+    'verdict is torch.testing.assert_close\'s for float32: |ours - expected| <= 1e-5 + 1.3e-6 * |expected|.',
+    'When onnxruntime refuses a model PyTorch runs, the model is judged against the saved outputs alone (or against',
+    'torchparity\'s own float64 run when there are none).',
+    '',
+    'Exit status: 0 every output matches, 1 a mismatch, 2 a usage or model error.',
+  ].join('\n'),
+  options: [
+    { name: 'input', type: 'string', repeat: true, value: 'NAME=FILE', help: 'feed an input from .pb, .npy, .npz or .json (repeatable)' },
+    { name: 'golden', type: 'string', repeat: true, value: 'NAME=FILE', help: 'expected outputs from .pb, .npy, .npz or .json (repeatable)' },
+    { name: 'seed', type: 'number', help: 'seed for random inputs' },
+    { name: 'dist', type: 'string', value: 'normal|uniform|int', help: 'distribution of random inputs' },
+    { name: 'range', type: 'string', value: 'LOW,HIGH', help: 'range of random inputs (mean,std for normal)' },
+    { name: 'shape', type: 'string', repeat: true, value: 'NAME=D1,D2,...', help: 'concrete dims for an input with symbolic dims (default 1 for each)' },
+    { name: 'rtol', type: 'number', help: 'relative tolerance (replaces torch\'s default)' },
+    { name: 'atol', type: 'number', help: 'absolute tolerance (replaces torch\'s default)' },
+    { name: 'no-oracle', type: 'flag', help: 'do not run onnxruntime' },
+    { name: 'json', type: 'string', value: 'FILE', help: 'write every report as JSON' },
+  ],
+  async run({ positional, options }, io) {
+    if (positional.length === 0) throw new TorchParityError('usage', 'verify needs a model or test directory', {}, 'e.g. torchparity verify fixtures/seed');
+    const dist = options.dist as Distribution | undefined;
+    if (dist !== undefined && !['normal', 'uniform', 'int'].includes(dist)) throw new TorchParityError('usage', `--dist '${dist}' is not normal, uniform or int`);
+    let range: [number, number] | undefined;
+    if (options.range !== undefined) {
+      const parts = String(options.range).split(',').map(Number);
+      if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new TorchParityError('usage', `--range '${options.range}' is not LOW,HIGH`);
+      range = [parts[0]!, parts[1]!];
+    }
+    const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
+    const reports: VerifyReport[] = [];
+    for (const target of expandTargets(positional)) {
+      let inputs;
+      let golden;
+      const inputSpecs = (options.input as string[] | undefined) ?? [];
+      const goldenSpecs = (options.golden as string[] | undefined) ?? [];
+      if (inputSpecs.length || goldenSpecs.length) {
+        const session = await loadModel(isTestDir(target) ? `${target}/model.onnx` : target);
+        if (inputSpecs.length) inputs = feedsFromArgs(inputSpecs, session.inputs);
+        if (goldenSpecs.length) {
+          golden = feedsFromArgs(goldenSpecs, session.outputs.map((o) => ({ name: o.name, dtype: o.dtype })));
+        }
+      }
+      const results = await verify(target, {
+        inputs,
+        golden,
+        seed: options.seed as number | undefined,
+        dist,
+        range,
+        shapes: Object.keys(shapes).length ? shapes : undefined,
+        tolerance: toleranceFromArgs(options),
+        noOracle: Boolean(options['no-oracle']),
+      });
+      for (const report of results) {
+        io.out(renderVerifyText(report, style(io)));
+        io.out('');
+      }
+      reports.push(...results);
+    }
+    if (options.json) fs.writeFileSync(String(options.json), JSON.stringify(reports, null, 2));
+    const failed = reports.filter((r) => r.verdict === 'fail');
+    const line = `${reports.length - failed.length} of ${reports.length} verified: ${failed.length ? `${failed.length} FAILED` : 'all pass'}`;
+    io.out(failed.length ? paint(io, 'red', line) : paint(io, 'green', line));
+    return failed.length ? EXIT_MISMATCH : EXIT_OK;
+  },
+};

@@ -1,0 +1,179 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { compareTensors, type Comparison } from '../compare/compare.js';
+import { torchDefaultFor, type Tolerance } from '../compare/tolerance.js';
+import { loadModel, type Session } from '../engine/session.js';
+import { TorchParityError, isTorchParityError } from '../errors.js';
+import type { Limits } from '../limits.js';
+import { onnxruntimeVersion, runOnnxruntime } from '../oracle/onnxruntime.js';
+import { isTestDir, readDataSets } from '../oracle/test-dir.js';
+import { formatDims, type DType, type Tensor } from '../tensor.js';
+import { TORCHPARITY_VERSION } from '../version.js';
+import { randomInputs, type RandomInputOptions } from './random-inputs.js';
+
+export interface VerifyOptions extends RandomInputOptions {
+  /** Feeds to use instead of test data or random inputs. */
+  inputs?: Record<string, Tensor>;
+  /** Expected outputs (e.g. PyTorch eager), instead of those stored in the test directory. */
+  golden?: Record<string, Tensor>;
+  /** Tolerance for every comparison; default: torch.testing.assert_close's for the output's dtype. */
+  tolerance?: Tolerance;
+  /** Skip onnxruntime. */
+  noOracle?: boolean;
+  limits?: Partial<Limits>;
+}
+
+export type OracleStatus =
+  | { status: 'ran'; version: string }
+  | { status: 'refused'; version: string; message: string }
+  | { status: 'skipped'; version?: string };
+
+export interface OutputCheck {
+  name: string;
+  dtype: DType;
+  dims: readonly number[];
+  /** Against saved outputs (PyTorch's, for torchparity fixtures). */
+  golden?: Comparison;
+  /** Against onnxruntime on the same inputs. */
+  onnxruntime?: Comparison;
+  /** Against our own float64 run, used when neither golden outputs nor onnxruntime are available. */
+  referee?: Comparison;
+}
+
+export interface VerifyReport {
+  target: string;
+  model: string;
+  dataSet: string;
+  inputSource: string;
+  producer: string;
+  irVersion: number;
+  opsets: Record<string, number>;
+  versions: { torchparity: string; onnxruntime: string };
+  inputs: { name: string; dtype: DType; dims: readonly number[] }[];
+  oracle: OracleStatus;
+  outputs: OutputCheck[];
+  verdict: 'pass' | 'fail';
+  /** Why the verdict is what it is, in one line. */
+  summary: string;
+}
+
+function modelPathOf(target: string): { model: string; testDir?: string } {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(target);
+  } catch {
+    throw new TorchParityError('usage', `'${target}' does not exist`, {}, 'give a .onnx file or a test directory holding model.onnx');
+  }
+  if (stat.isDirectory()) {
+    if (!isTestDir(target)) {
+      throw new TorchParityError('usage', `'${target}' holds no model.onnx`, {}, 'give a .onnx file or a test directory');
+    }
+    return { model: path.join(target, 'model.onnx'), testDir: target };
+  }
+  return { model: target };
+}
+
+function compareAll(actual: Record<string, Tensor>, expected: Record<string, Tensor>, name: string, tolerance: Tolerance | undefined): Comparison | undefined {
+  const e = expected[name];
+  const a = actual[name];
+  if (!e || !a) return undefined;
+  return compareTensors(a, e, tolerance ?? torchDefaultFor(e.dtype));
+}
+
+async function oracleRun(model: string, feeds: Record<string, Tensor>, outputs: readonly string[]): Promise<{ status: OracleStatus; outputs?: Record<string, Tensor> }> {
+  try {
+    const result = await runOnnxruntime(model, feeds, { outputs });
+    return { status: { status: 'ran', version: result.version }, outputs: result.outputs };
+  } catch (error) {
+    if (isTorchParityError(error) && error.code === 'oracle_failure') {
+      return { status: { status: 'refused', version: onnxruntimeVersion(), message: error.message } };
+    }
+    throw error;
+  }
+}
+
+/**
+ * Runs a model on torchparity's engine and on onnxruntime with the same inputs, and compares both against saved
+ * outputs when there are any. One report per data set (a model file with random inputs gives one).
+ */
+export async function verify(target: string, options: VerifyOptions = {}): Promise<VerifyReport[]> {
+  const { model, testDir } = modelPathOf(target);
+  const session = await loadModel(model, { limits: options.limits });
+  const inputNames = session.inputs.filter((i) => !i.defaultValue).map((i) => i.name);
+  const outputNames = session.outputs.map((o) => o.name);
+  let sets: { name: string; source: string; inputs: Record<string, Tensor>; outputs: Record<string, Tensor> }[];
+  if (options.inputs) {
+    sets = [{ name: 'given', source: 'given inputs', inputs: options.inputs, outputs: options.golden ?? {} }];
+  } else if (testDir && !options.shapes && options.seed === undefined) {
+    sets = readDataSets(testDir, inputNames, outputNames).map((s) => ({
+      name: s.name,
+      source: path.join(path.basename(testDir), s.name),
+      inputs: s.inputs,
+      outputs: options.golden ?? s.outputs,
+    }));
+  } else {
+    sets = [];
+  }
+  if (sets.length === 0) {
+    const seed = options.seed ?? 0;
+    sets = [{ name: 'random', source: `random ${options.dist ?? 'normal'} inputs, seed ${seed}`, inputs: randomInputs(session.inputs, { ...options, seed }), outputs: options.golden ?? {} }];
+  }
+  const reports: VerifyReport[] = [];
+  let referee: Session | undefined;
+  for (const set of sets) {
+    const ours = await session.run(set.inputs);
+    const oracle = options.noOracle ? { status: { status: 'skipped' } as OracleStatus } : await oracleRun(model, set.inputs, outputNames);
+    let refereeOutputs: Record<string, Tensor> | undefined;
+    const hasGolden = Object.keys(set.outputs).length > 0;
+    if (!hasGolden && !oracle.outputs) {
+      referee ??= await loadModel(model, { precision: 'float64', limits: options.limits });
+      refereeOutputs = await referee.run(set.inputs);
+    }
+    const outputs: OutputCheck[] = outputNames.map((name) => {
+      const t = ours[name]!;
+      const check: OutputCheck = { name, dtype: t.dtype, dims: t.dims };
+      const golden = compareAll(ours, set.outputs, name, options.tolerance);
+      if (golden) check.golden = golden;
+      const ort = oracle.outputs ? compareAll(ours, oracle.outputs, name, options.tolerance) : undefined;
+      if (ort) check.onnxruntime = ort;
+      if (refereeOutputs) {
+        const ref = refereeOutputs[name]!;
+        check.referee = compareTensors(t, ref, options.tolerance ?? torchDefaultFor(t.dtype));
+      }
+      return check;
+    });
+    const comparisons = outputs.flatMap((o) => [o.golden, o.onnxruntime, o.referee].filter((c): c is Comparison => c !== undefined));
+    const failed = outputs.filter((o) => [o.golden, o.onnxruntime, o.referee].some((c) => c?.verdict === 'fail'));
+    const missingGolden = hasGolden ? outputNames.filter((n) => !set.outputs[n]) : [];
+    const verdict = comparisons.length > 0 && failed.length === 0 && missingGolden.length === 0 ? 'pass' : 'fail';
+    const summary =
+      verdict === 'pass'
+        ? `all ${outputs.length} output${outputs.length > 1 ? 's' : ''} match ${[hasGolden && 'saved outputs', oracle.outputs && 'onnxruntime', refereeOutputs && 'the float64 referee'].filter(Boolean).join(' and ')}`
+        : missingGolden.length
+          ? `saved outputs lack ${missingGolden.join(', ')}`
+          : comparisons.length === 0
+            ? 'nothing to compare against'
+            : `${failed.length} of ${outputs.length} outputs disagree: ${failed.map((o) => o.name).join(', ')}`;
+    const record = session.graph.source;
+    reports.push({
+      target,
+      model,
+      dataSet: set.name,
+      inputSource: set.source,
+      producer: `${record.producerName} ${record.producerVersion}`.trim(),
+      irVersion: record.irVersion,
+      opsets: Object.fromEntries([...record.opsetImports].map(([d, v]) => [d || 'ai.onnx', v])),
+      versions: { torchparity: TORCHPARITY_VERSION, onnxruntime: oracle.status.version ?? onnxruntimeVersion() },
+      inputs: Object.entries(set.inputs).map(([name, t]) => ({ name, dtype: t.dtype, dims: t.dims })),
+      oracle: oracle.status,
+      outputs,
+      verdict,
+      summary,
+    });
+  }
+  return reports;
+}
+
+export function describeInputs(report: VerifyReport): string {
+  return report.inputs.map((i) => `${i.name} ${i.dtype}${formatDims(i.dims)}`).join(', ');
+}
