@@ -10,6 +10,8 @@ export interface UnaryVersion {
   types: readonly DType[];
   /** Opset-1 forms carry consumed_inputs. */
   consumedInputs?: true;
+  /** Replaces the spec's attributes for this version (same names, other defaults: Selu-1). */
+  attributes?: AttrMap;
 }
 
 export interface UnarySpec<M extends AttrMap> {
@@ -37,7 +39,7 @@ export function unaryOp<const M extends AttrMap>(spec: UnarySpec<M>): AnyOpDecla
       inputs: [{ name: spec.inputName ?? 'X', type: 'T' }],
       outputs: [{ name: spec.outputName ?? 'Y', type: 'T' }],
       types: { T: v.types },
-      attributes: (v.consumedInputs ? { ...spec.attributes, ...CONSUMED_INPUTS } : spec.attributes) as M,
+      attributes: { ...(v.attributes ?? spec.attributes), ...(v.consumedInputs ? CONSUMED_INPUTS : {}) } as M,
       shape([x], attrs, ctx) {
         spec.check?.(attrs, ctx);
         return [{ dtype: x!.dtype, ...(x!.dims ? { dims: x!.dims } : {}) }];
