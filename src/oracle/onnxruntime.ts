@@ -25,6 +25,8 @@ export interface OracleOptions {
   /** Names to fetch (default: every graph output). */
   outputs?: readonly string[];
   file?: string;
+  /** Log only fatal errors: for callers that expect refusals and report them themselves (the fuzzer). */
+  quiet?: boolean;
 }
 
 export interface OracleResult {
@@ -98,7 +100,7 @@ export async function runOnnxruntime(
       intraOpNumThreads: 1,
       interOpNumThreads: 1,
       executionMode: 'sequential',
-      logSeverityLevel: 3,
+      logSeverityLevel: options.quiet ? 4 : 3,
     } as const;
     session =
       typeof model === 'string'
