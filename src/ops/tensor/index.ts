@@ -6,6 +6,7 @@ import { depthSpaceOps } from './depth-space.js';
 import { expandOps } from './expand.js';
 import { gather } from './gather.js';
 import { identityOps } from './identity.js';
+import { padOps } from './pad.js';
 import { range } from './range.js';
 import { reshapeOps } from './reshape.js';
 import { shapeOps } from './shape.js';
@@ -29,4 +30,5 @@ export const tensorOps: AnyOpDeclaration[] = [
   ...castOps,
   range,
   ...depthSpaceOps,
+  ...padOps,
 ];
