@@ -1,5 +1,6 @@
 import { broadcastShape } from '../../kernels/broadcast.js';
-import { wrapInteger, type IntegerFormat } from '../../kernels/integer.js';
+import { castValues, type CastKind } from '../../kernels/cast.js';
+import type { IntegerFormat } from '../../kernels/integer.js';
 import type { Dim } from '../../onnx/records.js';
 import { formatDims, type DType, type Tensor } from '../../tensor.js';
 import type { OpContext, ValueType } from '../declaration.js';
@@ -43,11 +44,18 @@ export function integerFormat(dtype: DType): IntegerFormat | undefined {
 }
 
 /**
- * A real-valued result stored into an integer type: truncated toward zero and wrapped, as a C++ static_cast (what
- * onnxruntime computes for integer Pow with a float exponent, or integer Erf). NaN becomes 0.
+ * A real-valued result stored into an integer type as onnxruntime's static_cast does (integer Pow with a float
+ * exponent, integer Erf, ReduceL2): truncation toward zero, with Cast's x86 rule for NaN and overflow.
  */
 export function toIntegerResult(f: IntegerFormat): (v: number) => number {
-  return (v) => (Number.isNaN(v) ? 0 : wrapInteger(Math.trunc(v), f));
+  const source = new Float64Array(1);
+  const target = new Float64Array(1);
+  const kind: CastKind = { kind: f.signed ? 'signed' : 'unsigned', bits: f.bits };
+  return (v) => {
+    source[0] = v;
+    castValues(source, { float: true, unsigned: false }, target, kind);
+    return target[0]!;
+  };
 }
 
 /** Broadcast output dims for shape inference; undefined when some input's rank is unknown. */
