@@ -161,6 +161,18 @@ describe('BatchNormalization errors', () => {
     await expectLoadFailure(() => bn(15, [x, ...params(4, 2)]), 'shape');
     await expectLoadFailure(() => bn(7, [x, ...params(3, 2)], { spatial: 0 }), 'shape');
   });
+  it("symbolic channels x=['N','C',4]: a feed whose C disagrees with the parameters fails at run time with shape", async () => {
+    const [s, b, m, v] = params(3, 2);
+    const model = buildModel({
+      opset: 15,
+      nodes: [{ opType: 'BatchNormalization', inputs: ['x', 's', 'b', 'm', 'v'], outputs: ['y'] }],
+      inputs: { x: randomTensor([2, 2, 4], 1) },
+      initializers: { s: s!, b: b!, m: m!, v: v! },
+      inputDims: { x: ['N', 'C', 4] },
+      outputs: ['y'],
+    });
+    await expectRunFailure(model, 'shape');
+  });
   it('rank-1 input before opset 9 → shape; integer input → type error', async () => {
     await expectLoadFailure(() => bn(7, [randomTensor([3], 1), ...params(1, 2)]), 'shape');
     await expectLoadFailure(() => bn(15, [tensor('int32', [1, 1, 2], [1, 2]), ...params(1, 2)]), 'shape');

@@ -176,6 +176,23 @@ describe('MaxPool vs onnxruntime, every opset form', () => {
   });
 });
 
+describe('MaxPool with symbolic dims', () => {
+  it("x=['N',2,'H',5] k=2 s=2 infers ['N',2,'?',2] and runs on a [3,2,4,5] feed", async () => {
+    const x = randomTensor([3, 2, 4, 5], 3);
+    const model = buildModel({
+      opset: 12,
+      nodes: [{ opType: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [2, 2], strides: [2, 2] } }],
+      inputs: { x },
+      inputDims: { x: ['N', 2, 'H', 5] },
+      outputs: ['y'],
+    });
+    expect(model.record.graph.outputs[0]!.dims).toEqual(['N', 2, '?', 2]);
+    const result = await runOurs(model);
+    expect(result.y!.dims).toEqual([3, 2, 2, 2]);
+    await expectMatchesOnnxruntime(model);
+  });
+});
+
 describe('MaxPool errors', () => {
   const x = randomTensor([1, 1, 5, 5], 1);
   it('kernel_shape missing → bad_attribute kernel_shape', async () => {
