@@ -1,6 +1,6 @@
 import { allocate, float32, int64, sizeOf, tensor, type Tensor } from '../../tensor.js';
 import { defineOp, defineVersions, type OpContext, type ValueType } from '../declaration.js';
-import { ALL, INT64, knownInts, vectorLength } from './common.js';
+import { ALL, INT64, known, knownInts, vectorLength } from './common.js';
 
 const VALUE_FORMS = ['value', 'value_float', 'value_floats', 'value_int', 'value_ints', 'value_string', 'value_strings'] as const;
 
@@ -98,7 +98,7 @@ const constantOfShape = defineOp({
     return [constantOfShapeType(shape, attrs.value, ctx)];
   },
   run([shape], attrs, ctx) {
-    const dims = constantOfShapeType({ dtype: 'int64', dims: shape!.dims, value: shape }, attrs.value, ctx).dims as number[];
+    const dims = constantOfShapeType(known(shape), attrs.value, ctx).dims as number[];
     const data = allocate(attrs.value.dtype, sizeOf(dims));
     data.fill(attrs.value.data[0]!);
     return [{ dtype: attrs.value.dtype, dims, data }];

@@ -4,7 +4,7 @@ import { allocate, sizeOf, toNumbers, type Tensor } from '../../tensor.js';
 import { defineOp, type OpContext, type ValueType } from '../declaration.js';
 import { INDEX_TYPES } from '../float-types.js';
 import { normalizeAxis, requireDims } from '../shape-utils.js';
-import { ALL } from './common.js';
+import { ALL, known } from './common.js';
 
 /**
  * Output dims data[:axis] + indices + data[axis+1:], and the indices normalized to [0, size) when known. Negative
@@ -45,7 +45,7 @@ export const gather = defineOp({
     return [{ dtype: data!.dtype, dims: gatherGeometry(data, indices, attrs.axis, ctx).out }];
   },
   run([data, indices], attrs, ctx): Tensor[] {
-    const g = gatherGeometry(data, { dtype: indices!.dtype, dims: indices!.dims, value: indices }, attrs.axis, ctx);
+    const g = gatherGeometry(data, known(indices), attrs.axis, ctx);
     const dims = data!.dims;
     const outDims = g.out as number[];
     const out = allocate(data!.dtype, sizeOf(outDims));

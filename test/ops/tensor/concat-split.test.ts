@@ -57,6 +57,9 @@ describe('Split', () => {
     expect([out.out0, out.out1, out.out2].map((t) => t!.dims)).toEqual([[2, 3], [2, 3], [2, 1]]);
     expect(values(out.out2)).toEqual([6, 13]);
   });
+  // ONNX's reference (onnx/reference/ops/op_split.py) gives [2,2,2,0]; onnxruntime 1.30 fails at run time ("Split size
+  // 2 exceeds the remaining size of the selected axis, 0"). PyTorch never exports this (torch.chunk would make 3
+  // parts), so the reference's reading of "the last chunk will be smaller" is kept and checked by hand.
   it('opset 18 num_outputs=4 on size 6 → 2, 2, 2, 0 (last part empty, as ONNX reference)', async () => {
     const out = await runOurs(buildSingleOp({ opType: 'Split', opset: 18, inputs: [iota([6])], attributes: { num_outputs: 4 }, outputCount: 4 }));
     expect([out.out0, out.out1, out.out2, out.out3].map((t) => t!.dims[0])).toEqual([2, 2, 2, 0]);
