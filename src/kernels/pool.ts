@@ -68,8 +68,9 @@ export interface MaxPoolParams {
  * Max pooling as PyTorch computes it (aten/src/ATen/native/cpu/MaxPoolKernel.cpp, cpu_max_pool): taps are visited
  * in row-major order and a tap wins when `val > max || isnan(val)`, so a NaN in the window propagates and the index
  * is that of the last NaN. Indices, when asked for, are ONNX's flat indices over the whole input
- * ((n·C + c)·plane + spatial offset), the spatial offset row- or column-major by storageOrder; a window with no tap
- * inside the input (only possible with pads ≥ kernel, which PyTorch and onnxruntime refuse) has index -1.
+ * ((n·C + c)·plane + spatial offset), the spatial offset row- or column-major by storageOrder. A window with no tap
+ * inside the input (padding and dilation can leave every tap outside, e.g. k=2 d=3 pads=1 on 2 cells) yields
+ * emptyValue, as PyTorch's -inf, and index -1 where PyTorch reports a position past the input.
  */
 export function maxPool(x: TensorData, y: TensorData, indices: Float64Array | undefined, p: MaxPoolParams): void {
   const { g, axes, inPlane, outPlane } = prepare(p.geometry);

@@ -77,7 +77,7 @@ function batchNormVersion(since: number, attributes: AttrMap, layout: Layout): A
     opType: 'BatchNormalization',
     domain: '',
     since,
-    summary: 'Batch normalization with given statistics (inference), rank 1-5 input, as PyTorch folds it',
+    summary: 'Batch normalization with given statistics (inference only), input rank ≥ 1 (≥ 2 before opset 9), as PyTorch folds it',
     inputs: [
       { name: 'X', type: 'T' },
       { name: 'scale', type: layout.scaleType },
@@ -120,7 +120,7 @@ const OLD_OUTPUTS = ['mean', 'var', 'saved_mean', 'saved_var'];
 function trainingByOutputs(count: number, ctx: OpContext): never {
   return ctx.fail(
     'unsupported_op',
-    `lists ${count} outputs; before opset 14 a BatchNormalization with more than Y is in training mode, which torchparity does not run`,
+    `lists ${count} outputs; before opset 14 the outputs beyond Y (running and saved statistics) belong to training mode, which torchparity does not run`,
     INFERENCE_HINT,
   );
 }

@@ -10,7 +10,7 @@ const STORAGE_ORDER = {
   storage_order: { type: 'int', default: 0, oneOf: [0, 1], doc: 'Indices layout over the spatial axes: 0 row-major, 1 column-major' },
 } as const;
 
-/** What a window with no cell inside the input yields (pads ≥ kernel): the lowest value of the type. */
+/** What a window with no cell inside the input yields: the lowest value of the type (-Infinity for floats). */
 const EMPTY_WINDOW: Partial<Record<DType, number>> = { int8: -128, uint8: 0 };
 
 const Y: PortSpec = { name: 'Y', type: 'T' };

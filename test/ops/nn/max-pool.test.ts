@@ -71,6 +71,16 @@ describe('MaxPool, hand-checked', () => {
   });
 });
 
+describe('MaxPool window with every tap outside the input', () => {
+  it('x=[5,6] k=2 d=3 pads=1 → one window with taps -1 and 2: -Infinity, index -1', async () => {
+    // PyTorch accepts this geometry (pad 1 ≤ k/2, output (2 + 2 - 4) + 1 = 1) and returns -inf; its index would be
+    // 2, a position past the input, so torchparity reports -1 instead.
+    const [y, i] = await outputs(maxPool(12, float32([1, 1, 2], [5, 6]), { kernel_shape: [2], dilations: [3], pads: [1, 1] }, 2));
+    expect(y!.values).toEqual([-Infinity]);
+    expect(i!.values).toEqual([-1]);
+  });
+});
+
 describe('MaxPool NaN propagation (PyTorch, not onnxruntime)', () => {
   // PyTorch's cpu_max_pool takes a tap when `val > max || isnan(val)`; onnxruntime only when `val > max`, so it
   // skips NaN. Values below are PyTorch's, computed by hand from that rule.
