@@ -93,3 +93,18 @@ export function expectClose(actual: readonly number[], expected: readonly number
 export async function expectOpFailure(c: OpCase, code: ErrorCode, message?: RegExp): Promise<void> {
   await expectFailure(() => ours(c), code, message);
 }
+
+/**
+ * For float64 and float16, where onnxruntime often has no kernel: our result in `dtype` against onnxruntime's
+ * float32 result on the same values, within the rounding of the coarser of the two types.
+ */
+export async function againstOrtInFloat32(c: OpCase, dtype: DType): Promise<Tensor> {
+  const retype = (x: Tensor | undefined) => (x && x.dtype === 'float32' ? tensor(dtype, x.dims, values(x)) : x);
+  const narrowed = c.inputs.map((x) => (x && x.dtype === 'float32' && dtype === 'float16' ? tensor('float32', x.dims, values(retype(x))) : x));
+  const reference = await againstOrt({ ...c, inputs: narrowed });
+  const actual = await ours({ ...c, inputs: narrowed.map(retype) });
+  expect(actual.dtype).toBe(dtype);
+  if (dtype === 'float16') expectClose(values(actual), values(reference), 2e-3, 2e-3);
+  else expectClose(values(actual), values(reference), 2e-6, 1e-6);
+  return actual;
+}
