@@ -15,14 +15,14 @@ export function externalize(
   const model = onnx.ModelProto.decode(modelBytes);
   const chunks: Uint8Array[] = [];
   let offset = 0;
-  for (const t of model.graph!.initializer) {
-    const raw = Uint8Array.from(t.rawData);
+  for (const t of model.graph?.initializer ?? []) {
+    const raw = Uint8Array.from(t.rawData ?? []);
     // The dynamo exporter aligns tensors; do the same so offsets are realistic.
     const pad = (64 - (offset % 64)) % 64;
     if (pad) chunks.push(new Uint8Array(pad));
     offset += pad;
     const entry = { location, offset, length: raw.length };
-    const extra = override?.(t.name, entry) ?? {};
+    const extra = override?.(t.name ?? '', entry) ?? {};
     t.rawData = new Uint8Array(0);
     t.dataLocation = 1;
     t.externalData = [
