@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DType } from '../../../src/tensor.js';
+import type { DType, Tensor } from '../../../src/tensor.js';
 import { againstOrt, againstOrtInFloat32, expectOpFailure, f32, ours, randomOf, t, values } from '../elementwise/helpers.js';
 
 describe('PRelu', () => {
@@ -134,7 +134,7 @@ describe('Clip', () => {
           return;
         }
         // onnxruntime has no 16-bit Clip: the same values held as int32 must clip identically.
-        const wide = (ins: typeof both) => ins.map((v) => v && t('int32', v.dims, values(v)));
+        const wide = (ins: readonly (Tensor | undefined)[]) => ins.map((v) => v && t('int32', v.dims, values(v)));
         for (const ins of [both, maxOnly]) {
           const y = await ours({ opType: 'Clip', opset, inputs: ins });
           expect(y.dtype).toBe(dtype);
