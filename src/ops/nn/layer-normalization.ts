@@ -27,8 +27,9 @@ function layout(inputs: readonly (ValueType | undefined)[], axisAttr: number, ct
 /**
  * LayerNormalization-17: normalize over the axes from `axis` on, then Scale and optional B (F.layer_norm with
  * normalized_shape = X.shape[axis:], which the exporters emit from opset 17 on). Mean and InvStdDev are float32
- * (stash_type 1, the only type ONNX allows for them besides bfloat16). Statistics are computed in double whatever
- * the input type, as PyTorch computes float16 and float32 in float and float64 in double.
+ * (stash_type 1, the only type ONNX allows for them besides bfloat16). Statistics are computed in double for every
+ * input type; PyTorch uses float for float16/float32 inputs and double for float64, and agrees with this to the
+ * input type's rounding (ONNX's stash_type=1 would compute float64 inputs in float32; PyTorch does not).
  */
 export const layerNormalization = defineOp({
   opType: 'LayerNormalization',
