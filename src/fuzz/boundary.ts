@@ -30,6 +30,7 @@ export const CLASS = {
   sameStride: 'SAME with stride > 1',
   sameDilation: 'SAME with dilation > 1',
   sameOdd: 'SAME with odd total padding',
+  sameNegative: 'SAME with negative ONNX total padding',
   ceilAddsWindow: 'ceil_mode adds a window',
   ceilDropsWindow: 'ceil_mode last window would start in padding (dropped)',
 } as const;
@@ -59,6 +60,7 @@ export function windowClasses(axes: readonly AxisWindow[], autoPad: string): str
     if (eff > a.input) found.add(CLASS.kernelOverInput);
     if (same && a.stride > 1) found.add(CLASS.sameStride);
     if (same && a.dilation > 1) found.add(CLASS.sameDilation);
+    if (same && onnxSameTotal(a.input, a.kernel, a.stride, a.dilation) < 0) found.add(CLASS.sameNegative);
     for (let o = 0; o < a.output; o++) {
       const inside = tapsInside(a, o);
       if (inside === 0) found.add(CLASS.windowWhollyInPadding);
@@ -68,4 +70,34 @@ export function windowClasses(axes: readonly AxisWindow[], autoPad: string): str
   }
   if (autoPad !== 'NOTSET') found.add(`auto_pad ${autoPad}`);
   return [...found];
+}
+
+/**
+ * ONNX's SAME total padding, (ceil(in/stride) − 1)·stride + dilated kernel − in, without the clamp at 0: negative
+ * when the stride reaches past the kernel. torchparity clamps it (kernels/geometry.ts samePads, as TensorFlow, where
+ * SAME comes from, does in tensorflow/core/framework/kernel_shape_util.cc); onnxruntime uses it as it is.
+ */
+export function onnxSameTotal(input: number, kernel: number, stride: number, dilation: number): number {
+  return (Math.ceil(input / stride) - 1) * stride + effectiveKernel(kernel, dilation) - input;
+}
+
+/** A window op's spatial geometry as written in a case: X's spatial dims and the window attributes. */
+export function writtenAxes(attributes: Record<string, unknown>, xDims: readonly number[], kernel: readonly number[]) {
+  const rank = kernel.length;
+  const input = xDims.slice(2);
+  const strides = (attributes.strides as number[] | undefined) ?? new Array<number>(rank).fill(1);
+  const dilations = (attributes.dilations as number[] | undefined) ?? new Array<number>(rank).fill(1);
+  const pads = (attributes.pads as number[] | undefined) ?? new Array<number>(2 * rank).fill(0);
+  const autoPad = (attributes.auto_pad as string | undefined) ?? 'NOTSET';
+  const same = autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER';
+  return {
+    kernel,
+    input,
+    strides,
+    dilations,
+    pads,
+    autoPad,
+    same,
+    negativeSame: same && kernel.some((k, i) => onnxSameTotal(input[i]!, k, strides[i]!, dilations[i]!) < 0),
+  };
 }

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { windowClasses } from '../boundary.js';
+import { windowClasses, writtenAxes } from '../boundary.js';
 import type { FuzzCase, InputSpec, ValueMode } from '../case.js';
 import { mainAttributes, type Family } from '../family.js';
 import { dimsText, enumOf, opsetsOf, product, valueSeedArb } from './common.js';
@@ -109,4 +109,15 @@ export const convFamily: Family = {
   modes: ['normal', 'exact', 'cancel', 'zeros', 'subnormal', 'nonfinite'],
   arbitrary: convArbitrary,
   expectedRefusal: sameWithDilation,
+  knownDivergence(c) {
+    const a = mainAttributes(c);
+    const w = c.inputs[1]!.dims;
+    if (writtenAxes(a, c.inputs[0]!.dims, w.slice(2)).negativeSame) {
+      // onnxruntime's conv_attributes.h computes pad_needed = (ceil(in/s) − 1)·s + k − in without a clamp, so with a
+      // stride beyond the kernel its first window starts inside the input (negative padding crops); torchparity
+      // clamps at 0 as TensorFlow's SAME does. PyTorch's padding='same' needs stride 1, where this cannot happen.
+      return 'negative SAME padding: onnxruntime crops the input, torchparity pads nothing (TensorFlow SAME)';
+    }
+    return undefined;
+  },
 };

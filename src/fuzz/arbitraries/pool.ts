@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { effectiveKernel, poolOutputSize } from '../../kernels/geometry.js';
-import { CLASS, windowClasses, type AxisWindow } from '../boundary.js';
+import { CLASS, windowClasses, writtenAxes, type AxisWindow } from '../boundary.js';
 import type { FuzzCase, ValueMode } from '../case.js';
 import { mainAttributes, type Family, type RunOutputs } from '../family.js';
 import { dimsText, enumOf, hasAttr, opsetsOf, product, valueSeedArb } from './common.js';
@@ -113,52 +113,37 @@ export function poolArbitrary(mode: ValueMode): fc.Arbitrary<FuzzCase> {
 /** std::numeric_limits<float>::lowest(). */
 const LOWEST_FLOAT32 = -3.4028234663852886e38;
 
-/** Spatial axes of a pool case as written: input sizes, kernel, strides, dilations, explicit pads. */
-function caseAxes(c: FuzzCase) {
-  const a = mainAttributes(c);
-  const kernel = a.kernel_shape as number[];
-  const rank = kernel.length;
-  const input = c.inputs[0]!.dims.slice(2);
-  const strides = (a.strides as number[] | undefined) ?? new Array<number>(rank).fill(1);
-  const dilations = (a.dilations as number[] | undefined) ?? new Array<number>(rank).fill(1);
-  const pads = (a.pads as number[] | undefined) ?? new Array<number>(2 * rank).fill(0);
-  const autoPad = (a.auto_pad as string | undefined) ?? 'NOTSET';
-  return { kernel, input, strides, dilations, pads, autoPad, same: autoPad.startsWith('SAME') };
-}
-
 /**
  * Every difference between ours and onnxruntime is a window where ours is NaN and theirs is not, or ours is −∞ and
- * theirs is the lowest finite float32 (and, for Indices, those same windows): onnxruntime's handling of non-finite
- * windows, nothing else.
+ * theirs is the lowest finite float32 (and, for Indices, those same windows or windows where both are NaN):
+ * onnxruntime's handling of non-finite windows, nothing else.
  */
 function nonFiniteWindowsOnly(run: RunOutputs): boolean {
   const ours = run.ours.Y;
   const theirs = run.oracle.Y;
   if (!ours || !theirs || ours.data.length !== theirs.data.length) return false;
-  const nanWindows = new Set<number>();
-  let differs = false;
+  const windows = new Set<number>();
   for (let i = 0; i < ours.data.length; i++) {
     const a = ours.data[i]!;
     const b = theirs.data[i]!;
     // Both NaN: PyTorch's Indices point at the window's last NaN, onnxruntime's at the first.
-    if (Number.isNaN(a) && Number.isNaN(b)) nanWindows.add(i);
+    if (Number.isNaN(a) && Number.isNaN(b)) windows.add(i);
     if (a === b || (Number.isNaN(a) && Number.isNaN(b))) continue;
     if (!Number.isNaN(a) && !(a === -Infinity && b === LOWEST_FLOAT32)) return false;
-    nanWindows.add(i);
-    differs = true;
+    windows.add(i);
   }
   const oursIdx = run.ours.Indices;
   const theirIdx = run.oracle.Indices;
   if (oursIdx && theirIdx) {
-    for (let i = 0; i < oursIdx.data.length; i++) if (oursIdx.data[i] !== theirIdx.data[i] && !nanWindows.has(i)) return false;
+    for (let i = 0; i < oursIdx.data.length; i++) if (oursIdx.data[i] !== theirIdx.data[i] && !windows.has(i)) return false;
   }
-  return differs || nanWindows.size > 0;
+  return windows.size > 0;
 }
 
-/** ONNX's SAME total padding, (ceil(in/s) − 1)·s + dilated kernel − in, is negative on some axis. */
-function negativeSamePadding(c: FuzzCase): boolean {
-  const g = caseAxes(c);
-  return g.same && g.kernel.some((k, i) => (Math.ceil(g.input[i]! / g.strides[i]!) - 1) * g.strides[i]! + effectiveKernel(k, g.dilations[i]!) - g.input[i]! < 0);
+/** The case's spatial geometry as written. */
+function caseAxes(c: FuzzCase) {
+  const a = mainAttributes(c);
+  return writtenAxes(a, c.inputs[0]!.dims, a.kernel_shape as number[]);
 }
 
 export const poolFamily: Family = {
@@ -177,7 +162,7 @@ export const poolFamily: Family = {
     if (g.same && g.dilations.some((d) => d > 1)) {
       return "onnxruntime's pools leave the dilation out of SAME padding, and then find that no window fits";
     }
-    if (negativeSamePadding(c)) {
+    if (caseAxes(c).negativeSame) {
       return "ONNX's SAME formula gives a negative total padding here (stride larger than the dilated kernel's reach); onnxruntime refuses";
     }
     return undefined;
@@ -195,7 +180,7 @@ export const poolFamily: Family = {
       // windows differ from ONNX's formula (which uses the dilated kernel) and from ours.
       return "onnxruntime's pools leave the dilation out of SAME padding, contrary to the ONNX formula";
     }
-    if (negativeSamePadding(c)) {
+    if (caseAxes(c).negativeSame) {
       // MaxPool with the Indices output applies the negative pads as a crop instead of refusing. torchparity
       // clamps the total at 0 as TensorFlow, where SAME comes from, does (tensorflow/core/framework/
       // kernel_shape_util.cc, GetWindowedOutputSizeVerbose: padding_needed = max(0, ...)).
