@@ -6,12 +6,13 @@ import { TORCHPARITY_VERSION } from '../version.js';
 import { formatOptions, parseArgs, type OptionSpec } from './args.js';
 import { EXIT_ERROR, type Command } from './command.js';
 import { conformCommand } from './commands/conform.js';
+import { fuzzCommand } from './commands/fuzz.js';
 import { inspectCommand } from './commands/inspect.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { processIO, type CliIO } from './io.js';
 
-export const COMMANDS: readonly Command[] = [verifyCommand, runCommand, inspectCommand, conformCommand];
+export const COMMANDS: readonly Command[] = [verifyCommand, runCommand, inspectCommand, conformCommand, fuzzCommand];
 
 const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'help', type: 'flag', help: 'show this help' },
