@@ -1,5 +1,12 @@
 import { binaryBroadcast } from '../../kernels/broadcast.js';
-import { integerPower, wrapInteger, wrappingMultiply } from '../../kernels/integer.js';
+import {
+  integerPower,
+  truncatingDivide,
+  wrappingAdd,
+  wrappingMultiply,
+  wrappingSubtract,
+  type IntegerFormat,
+} from '../../kernels/integer.js';
 import { isFloat, tensor, type DType, type Tensor } from '../../tensor.js';
 import { defineOp, type AnyOpDeclaration, type OpContext, type PortSpec, type ValueType } from '../declaration.js';
 import { FLOATS } from '../float-types.js';
@@ -106,10 +113,9 @@ function arithmeticVersions(): BinaryVersion[] {
 }
 
 /** Integer results wrap to the type, as C++ integer arithmetic does in PyTorch and onnxruntime. */
-function integerOr(dtype: DType, float: Scalar2, integer: (wrap: (v: number) => number) => Scalar2): Scalar2 {
+function integerOr(dtype: DType, float: Scalar2, integer: (format: IntegerFormat) => Scalar2): Scalar2 {
   const format = integerFormat(dtype);
-  if (!format) return float;
-  return integer((v) => wrapInteger(v, format));
+  return format ? integer(format) : float;
 }
 
 export const addOps = binaryOp({
@@ -117,7 +123,7 @@ export const addOps = binaryOp({
   summary: 'A + B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
-  scalar: (t) => integerOr(t, (a, b) => a + b, (wrap) => (a, b) => wrap(a + b)),
+  scalar: (t) => integerOr(t, (a, b) => a + b, wrappingAdd),
 });
 
 export const subOps = binaryOp({
@@ -125,7 +131,7 @@ export const subOps = binaryOp({
   summary: 'A − B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
-  scalar: (t) => integerOr(t, (a, b) => a - b, (wrap) => (a, b) => wrap(a - b)),
+  scalar: (t) => integerOr(t, (a, b) => a - b, wrappingSubtract),
 });
 
 export const mulOps = binaryOp({
@@ -133,10 +139,7 @@ export const mulOps = binaryOp({
   summary: 'A × B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
-  scalar: (t) => {
-    const format = integerFormat(t);
-    return format ? wrappingMultiply(format) : (a, b) => a * b;
-  },
+  scalar: (t) => integerOr(t, (a, b) => a * b, wrappingMultiply),
 });
 
 export const divOps = binaryOp({
@@ -146,7 +149,7 @@ export const divOps = binaryOp({
   versions: arithmeticVersions(),
   // Integer Div is C++ division in onnxruntime (truncation); PyTorch's exporter emits it for
   // torch.div(..., rounding_mode='trunc') and builds floor division on top of it.
-  scalar: (t) => integerOr(t, (a, b) => a / b, (wrap) => (a, b) => wrap(Math.trunc(a / b))),
+  scalar: (t) => integerOr(t, (a, b) => a / b, truncatingDivide),
   checkValues(_a, b, ctx) {
     if (isFloat(b.dtype)) return;
     const data = b.data;

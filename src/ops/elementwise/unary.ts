@@ -1,5 +1,5 @@
 import { erf, mapUnary } from '../../kernels/elementwise.js';
-import { wrapInteger } from '../../kernels/integer.js';
+import { wrappingSubtract } from '../../kernels/integer.js';
 import { emptyLike, type DType } from '../../tensor.js';
 import { defineOp, type AnyOpDeclaration, type AttrMap, type Attrs, type OpContext } from '../declaration.js';
 import { FLOATS } from '../float-types.js';
@@ -77,7 +77,9 @@ export const absOps = unaryOp({
   attributes: {},
   scalar: (dtype) => {
     const format = integerFormat(dtype);
-    return format ? (v) => wrapInteger(Math.abs(v), format) : Math.abs;
+    if (!format) return Math.abs;
+    const subtract = wrappingSubtract(format);
+    return (v) => (v < 0 ? subtract(0, v) : v);
   },
 });
 
@@ -92,7 +94,9 @@ export const negOps = unaryOp({
   attributes: {},
   scalar: (dtype) => {
     const format = integerFormat(dtype);
-    return format ? (v) => wrapInteger(0 - v, format) : (v) => -v;
+    if (!format) return (v) => -v;
+    const subtract = wrappingSubtract(format);
+    return (v) => subtract(0, v);
   },
 });
 

@@ -53,6 +53,21 @@ describe('Add/Sub/Mul/Div, hand-checked', () => {
     expect(values(y)).toEqual([-(2 ** 62)]);
   });
 
+  it('int64 extremes (stored as ±Infinity) wrap exactly: MAX + 1 = MIN, MAX − MAX = 0, MIN / −1 = MIN, MAX / 2 = 2^62 − 1', async () => {
+    // Exporters write INT64_MAX for "unbounded" (Slice ends) and shape arithmetic can touch it; the BigInt path keeps
+    // C++'s modular results. (onnxruntime reports the extremes as finite numbers, so these are checked by hand.)
+    const max = Infinity;
+    const min = -Infinity;
+    expect(values(await ours({ opType: 'Add', opset: 14, inputs: [t('int64', [2], [max, max]), t('int64', [2], [1, -1])] }))).toEqual([min, 2 ** 63 - 2]);
+    expect(values(await ours({ opType: 'Sub', opset: 14, inputs: [t('int64', [2], [max, min]), t('int64', [2], [max, 1])] }))).toEqual([0, max]);
+    expect(values(await ours({ opType: 'Div', opset: 14, inputs: [t('int64', [2], [min, max]), t('int64', [2], [-1, 2])] }))).toEqual([min, 2 ** 62]);
+    expect(values(await ours({ opType: 'Neg', opset: 13, inputs: [t('int64', [2], [min, max])] }))).toEqual([min, -(2 ** 63) + 1]);
+  });
+
+  it('uint64 3 − 5 wraps to 2^64 − 2 (nearest double 2^64), as onnxruntime', async () => {
+    expect(values(await againstOrt({ opType: 'Sub', opset: 14, inputs: [t('uint64', [1], [3]), t('uint64', [1], [5])] }))).toEqual([2 ** 64]);
+  });
+
   it('integer Div by zero fails like PyTorch (ZeroDivisionError), naming the element', async () => {
     const model = buildSingleOp({ opType: 'Div', opset: 14, inputs: [t('int32', [3], [1, 2, 3]), t('int32', [3], [1, 0, 1])] });
     await expectFailure(() => runOurs(model), 'input_mismatch', /B\[1\] is 0/);
