@@ -1,4 +1,5 @@
 import { binaryBroadcast } from '../../kernels/broadcast.js';
+import { floatArithmetic, type Arithmetic } from '../../kernels/elementwise.js';
 import {
   integerPower,
   truncatingDivide,
@@ -44,6 +45,8 @@ export interface BinarySpec {
   versions: readonly BinaryVersion[];
   /** The element function for these input types. */
   scalar(left: DType, right: DType): Scalar2;
+  /** Float inputs take the inlined arithmetic kernel instead of `scalar`. */
+  floatKernel?: Arithmetic;
   /** Value checks for inputs PyTorch refuses (integer division by zero). */
   checkValues?(a: Tensor, b: Tensor, ctx: OpContext): void;
 }
@@ -54,7 +57,8 @@ function outputType(spec: BinarySpec, a: DType): DType {
 
 function compute(spec: BinarySpec, a: Tensor, b: Tensor, bDims: readonly number[], outDims: readonly number[]): Tensor {
   const out = tensor(outputType(spec, a.dtype), outDims);
-  binaryBroadcast(a.data, a.dims, b.data, bDims, out.data, outDims, spec.scalar(a.dtype, b.dtype));
+  if (spec.floatKernel && isFloat(a.dtype)) floatArithmetic(spec.floatKernel, a, { data: b.data, dims: bDims }, out.data, outDims);
+  else binaryBroadcast(a.data, a.dims, b.data, bDims, out.data, outDims, spec.scalar(a.dtype, b.dtype));
   return out;
 }
 
@@ -120,6 +124,7 @@ function integerOr(dtype: DType, float: Scalar2, integer: (format: IntegerFormat
 
 export const addOps = binaryOp({
   opType: 'Add',
+  floatKernel: 'add',
   summary: 'A + B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
@@ -128,6 +133,7 @@ export const addOps = binaryOp({
 
 export const subOps = binaryOp({
   opType: 'Sub',
+  floatKernel: 'sub',
   summary: 'A − B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
@@ -136,6 +142,7 @@ export const subOps = binaryOp({
 
 export const mulOps = binaryOp({
   opType: 'Mul',
+  floatKernel: 'mul',
   summary: 'A × B element-wise with broadcasting; integers wrap',
   output: 'input',
   versions: arithmeticVersions(),
@@ -144,6 +151,7 @@ export const mulOps = binaryOp({
 
 export const divOps = binaryOp({
   opType: 'Div',
+  floatKernel: 'div',
   summary: 'A ÷ B element-wise with broadcasting; integer division truncates toward zero',
   output: 'input',
   versions: arithmeticVersions(),
