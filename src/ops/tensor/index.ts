@@ -9,6 +9,7 @@ import { identityOps } from './identity.js';
 import { padOps } from './pad.js';
 import { range } from './range.js';
 import { reshapeOps } from './reshape.js';
+import { resizeOps, upsampleOps } from './resize.js';
 import { shapeOps } from './shape.js';
 import { sliceOps } from './slice.js';
 import { splitOps } from './split.js';
@@ -31,4 +32,6 @@ export const tensorOps: AnyOpDeclaration[] = [
   range,
   ...depthSpaceOps,
   ...padOps,
+  ...resizeOps,
+  ...upsampleOps,
 ];
