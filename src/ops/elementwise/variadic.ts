@@ -90,7 +90,7 @@ export const meanOps = variadicOp({
 });
 
 // torch.maximum / torch.minimum propagate NaN (aten/src/ATen/native/cpu/BinaryOpsKernel.cpp, maximum_kernel), so a
-// NaN in any input wins; onnxruntime's Max/Min do the same since 1.8.
+// NaN in any input wins; onnxruntime 1.30's Max/Min do the same.
 export const maxOps = variadicOp({
   opType: 'Max',
   summary: 'element-wise maximum of any number of inputs (NaN wins, as torch.maximum)',
