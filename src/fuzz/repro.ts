@@ -12,7 +12,7 @@ import type { CaseResult } from './run-case.js';
  *   model.onnx
  *   test_data_set_0/input_<i>.pb   the fed inputs, named as in the graph
  *   test_data_set_0/output_<i>.pb  onnxruntime's outputs, or the float64 referee's (rounded to float32) when
- *                                  onnxruntime refused the model
+ *                                  onnxruntime refused the model or differs from PyTorch in a documented way
  *   ours/output_<i>.pb             our float32 outputs
  *   case.json                      the case (enough to rebuild it), verdict, statistics, versions, seed and path
  */
@@ -52,7 +52,8 @@ export function writeRepro(dir: string, c: FuzzCase, r: CaseResult, meta: ReproM
   fs.writeFileSync(path.join(folder, 'model.onnx'), r.artifacts.model.bytes);
   const fed = r.artifacts.model.record.graph.inputs.filter((i) => r.artifacts.model.feeds[i.name]);
   fed.forEach((input, i) => fs.writeFileSync(path.join(data, `input_${i}.pb`), encodeTensorProto(input.name, r.artifacts.model.feeds[input.name]!)));
-  const expected = r.artifacts.oracle ?? r.artifacts.referee;
+  const fromOracle = r.artifacts.oracle !== undefined && r.verdict !== 'diverged';
+  const expected = fromOracle ? r.artifacts.oracle : r.artifacts.referee;
   c.outputs.forEach((name, i) => {
     const e = expected?.[name];
     if (e) fs.writeFileSync(path.join(data, `output_${i}.pb`), encodeTensorProto(name, asFloat32(e)));
@@ -67,7 +68,7 @@ export function writeRepro(dir: string, c: FuzzCase, r: CaseResult, meta: ReproM
     shapes: Object.fromEntries(c.inputs.map((i) => [i.name, i.dims])),
     verdict: r.verdict,
     reason: r.reason,
-    expectedOutputsFrom: r.artifacts.oracle ? 'onnxruntime' : 'float64 referee',
+    expectedOutputsFrom: fromOracle ? 'onnxruntime' : 'float64 referee',
     oracle: r.oracle,
     closer: r.closer,
     statistics: statistics(r),
