@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildModel } from '../../../src/fuzz/model-builder.js';
 import { int64, type DType, type Tensor } from '../../../src/tensor.js';
+import { loadModel } from '../../../src/engine/session.js';
 import { expectMatchesOnnxruntime } from '../../helpers/differential.js';
 import { againstOrt, expectClose, expectOpFailure, f32, ours, randomOf, t, values } from '../elementwise/helpers.js';
 
@@ -188,6 +189,26 @@ describe('Reduce ops vs onnxruntime', () => {
       await expectMatchesOnnxruntime(model);
     });
   }
+
+  it('a float64 referee run of Sub → Clip → Softmax → ReduceMean computes in float64 and agrees with float32 onnxruntime', async () => {
+    const model = buildModel({
+      opset: 18,
+      nodes: [
+        { opType: 'Sub', inputs: ['x', 'b'], outputs: ['d'] },
+        { opType: 'Clip', inputs: ['d', 'lo', ''], outputs: ['c'] },
+        { opType: 'Softmax', inputs: ['c'], outputs: ['s'], attributes: { axis: 1 } },
+        { opType: 'ReduceMean', inputs: ['s', 'axes'], outputs: ['y'], attributes: { keepdims: 0 } },
+      ],
+      inputs: { x: randomOf('float32', [2, 5, 3], 1, { scale: 4 }) },
+      initializers: { b: randomOf('float32', [5, 1], 2), lo: f32([], [-1]), axes: int64([1], [2]) },
+      outputs: ['y'],
+    });
+    const { y: y32 } = await expectMatchesOnnxruntime(model);
+    const referee = await loadModel(model.bytes, { precision: 'float64' });
+    const { y: y64 } = await referee.run(model.feeds);
+    expect(y64!.dtype).toBe('float64');
+    expectClose(values(y64), values(y32), 1e-6, 1e-7);
+  });
 
   it('uint32/uint64 (allowed by ONNX, no onnxruntime kernels) match the same values held as int64', async () => {
     for (const opType of OPS) {
