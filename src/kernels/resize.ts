@@ -183,8 +183,12 @@ export function filterTaps(a: ResizeAxis, mode: CoordinateMode, f: Filter): Taps
       x = Math.min(Math.max(x, 0), n - 1);
       const i0 = Math.floor(x);
       const r = x - i0;
-      indices.push(i0, Math.min(i0 + 1, n - 1));
-      weights.push(1 - r, r);
+      indices.push(i0);
+      weights.push(1 - r);
+      if (r > 0) {
+        indices.push(Math.min(i0 + 1, n - 1));
+        weights.push(r);
+      }
     } else {
       const start = weights.length;
       let total = 0;

@@ -227,6 +227,10 @@ describe('Pad errors', () => {
     await expectFailure(() => pad(18, x, [1, 1], {}, undefined, int64([1], [2])), 'shape', /out of range/);
   });
 
+  it('pads whose output passes the element limit → limit_exceeded', async () => {
+    await expectFailure(() => pad(13, x, [0, 2 ** 30, 0, 0]), 'limit_exceeded', /over the limit/);
+  });
+
   it('constant_value of another type than the data → shape', async () => {
     await expectFailure(() => pad(13, x, [0, 1, 0, 1], {}, tensor('int64', [], [1])), 'shape', /constant_value/);
   });

@@ -246,6 +246,13 @@ describe("Resize, hand-checked against PyTorch's formulas", () => {
     expect(six.values).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 1, 1, 2, 2, 3, 3, 4, 4]);
   });
 
+  it('nearest moves any element type: bool 2×2 → 4×4 (asymmetric floor)', async () => {
+    const model = resize(13, tensor('bool', [1, 1, 2, 2], [1, 0, 0, 1]), { scales: [1, 1, 2, 2] }, NEAREST);
+    const { out0 } = await runOurs(model);
+    expect(out0!.dtype).toBe('bool');
+    expect(values(out0)).toEqual([1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1]);
+  });
+
   it('shape inference: symbolic N kept, resized axes from scales become "?", from sizes known', async () => {
     const build = (inputs: Record<string, Tensor>, given: string[]) =>
       buildModel({
@@ -494,6 +501,10 @@ describe('Resize errors', () => {
 
   it('linear interpolation of bool data → shape', async () => {
     await expectFailure(() => resize(13, tensor('bool', [1, 1, 2, 2], [0, 1, 1, 0]), { scales: [1, 1, 2, 2] }, { mode: 'linear' }), 'shape', /bool/);
+  });
+
+  it('an output over the element limit → limit_exceeded, before anything is allocated', async () => {
+    await expectFailure(() => resize(13, GRID, { sizes: [1, 1, 2 ** 20, 2 ** 20] }), 'limit_exceeded', /over the limit/);
   });
 
   it('an empty axis resized to a non-empty one → shape', async () => {
