@@ -98,20 +98,22 @@ export function nearestMap(a: ResizeAxis, mode: CoordinateMode, rule: NearestRul
  * float32/float16/uint8 and double for float64; floorf rounds to float in both. 'nearest' is ONNX's asymmetric +
  * floor and 'nearest-exact' is half_pixel + round_prefer_ceil, in exact arithmetic.
  *
- * `sameAndDouble`: 2-D 'nearest' with outH + outW ≤ 128 runs cpu_upsample_nearest_channels_last
- * (_use_vectorized_kernel_cond_2d), whose nearest_idx copies an axis whose output length equals the input's and
- * halves indices when it is exactly twice, whatever the scale_factor, and computes in float for every dtype
- * (UpSample.h); the generic kernel (larger outputs, 1-D, 3-D) does neither.
+ * `vectorized`: 2-D outputs with outH + outW ≤ 128 run cpu_upsample_nearest_channels_last instead
+ * (_use_vectorized_kernel_cond_2d), which computes in float for every dtype and whose index functions differ
+ * (UpSample.h): nearest_idx copies an axis whose output length equals the input's and halves indices when it is
+ * exactly twice, whatever the scale_factor; nearest_exact_idx is floorf((i + 0.5) · scale) with the product in double.
  */
-export function torchNearestMap(a: ResizeAxis, exact: boolean, float32Math: boolean, sameAndDouble = false): Int32Array {
-  const r = float32Math || sameAndDouble ? Math.fround : (v: number) => v;
+export function torchNearestMap(a: ResizeAxis, exact: boolean, float32Math: boolean, vectorized = false): Int32Array {
+  const r = float32Math || vectorized ? Math.fround : (v: number) => v;
   const scale = r(a.scaleDen / a.scaleNum);
   const map = new Int32Array(a.output);
   for (let i = 0; i < a.output; i++) {
     let index: number;
-    if (sameAndDouble && a.output === a.input) {
+    if (vectorized && exact) {
+      index = Math.floor(Math.fround((i + 0.5) * scale));
+    } else if (vectorized && a.output === a.input) {
       index = i;
-    } else if (sameAndDouble && a.output === 2 * a.input) {
+    } else if (vectorized && a.output === 2 * a.input) {
       index = i >> 1;
     } else if (exact) {
       const src = Math.max(r(r(scale * r(i + 0.5)) - 0.5), 0);

@@ -228,7 +228,7 @@ function resizeRun(x: Tensor, s: Settings, src: Sources, ctx: RunContext): Tenso
     const small = dims.length === 4 && dims[0] === x.dims[0] && dims[1] === x.dims[1] && dims[2]! + dims[3]! <= 128;
     const maps = axes.map((a) => {
       if (legacy) return torchNearestMap(a, false, float32Math, small);
-      if (exact) return torchNearestMap(a, true, float32Math);
+      if (exact) return torchNearestMap(a, true, float32Math, small);
       return nearestMap(a, s.coordinate, s.nearest as NearestRule);
     });
     gatherAxes(x.data, x.dims, maps, data, s.extrapolation);
