@@ -151,7 +151,7 @@ export function importGraph(model: ModelRecord, options: ImportOptions = {}): Gr
     const context = { ...where, node: node.name, op: node.opType };
     const ctx = new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, opset);
     const inputTypes = node.inputs.map((name) => (name === '' ? undefined : types.get(name)));
-    checkPortTypes(node, inputTypes, context);
+    checkPortTypes(node, inputTypes, context, precision);
     let outputTypes: ValueType[];
     try {
       outputTypes = decl.shape(inputTypes, node.attrs, ctx).map((t) => ({ ...t, dtype: promoteDtype(t.dtype, precision) }));

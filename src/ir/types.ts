@@ -1,13 +1,13 @@
 import { TorchParityError, type ErrorContext } from '../errors.js';
 import type { ValueType } from '../ops/declaration.js';
 import type { DType } from '../tensor.js';
-import type { IrNode } from './graph.js';
+import type { IrNode, Precision } from './graph.js';
 
 /**
  * Checks a node's inputs against its declaration's ports: required inputs present, no surplus inputs, element
  * types allowed by each port's constraint, and ports sharing a constraint letter agreeing on one type.
  */
-export function checkPortTypes(node: IrNode, inputs: readonly (ValueType | undefined)[], context: ErrorContext): void {
+export function checkPortTypes(node: IrNode, inputs: readonly (ValueType | undefined)[], context: ErrorContext, precision: Precision = 'float32'): void {
   const ports = node.decl.inputs;
   const variadic = ports.length > 0 && ports[ports.length - 1]!.variadic;
   if (!variadic && node.inputs.length > ports.length) {
@@ -29,7 +29,9 @@ export function checkPortTypes(node: IrNode, inputs: readonly (ValueType | undef
       continue;
     }
     const allowed = node.decl.types[port.type];
-    if (allowed && !allowed.includes(type.dtype)) {
+    // A float64 (referee) run holds float32 values as float64: a port that takes float32 takes them there.
+    const promoted = precision === 'float64' && type.dtype === 'float64' && allowed?.includes('float32');
+    if (allowed && !allowed.includes(type.dtype) && !promoted) {
       throw new TorchParityError(
         'shape',
         `input ${port.name} ('${name}') is ${type.dtype}, but ${node.opType} accepts ${allowed.join(', ')} there`,
