@@ -2,17 +2,18 @@ import { TorchParityError, type ErrorContext } from '../errors.js';
 
 /**
  * int64 values cross into JavaScript numbers here. Magnitudes above 2^53 cannot be held exactly and are refused,
- * except the two int64 extremes, which exporters write as "unbounded" (Slice ends, Clip limits) and which become
- * ±Infinity so that clamping code treats them as such.
+ * except values at the int64 extremes (|v| ≥ 2^62), which exporters write as "unbounded" — INT64_MAX and INT64_MIN,
+ * and the TorchScript exporter's ±sys.maxsize (INT64_MIN + 1) for reversed slices — and which become ±Infinity so
+ * that clamping code treats them as such.
  */
 const INT64_MAX = 9223372036854775807n;
 const INT64_MIN = -9223372036854775808n;
-const UINT64_MAX = 18446744073709551615n;
+const SENTINEL = 2n ** 62n;
 
 export function bigintToNumber(value: bigint, context: ErrorContext, what: string): number {
   if (value >= -9007199254740991n && value <= 9007199254740991n) return Number(value);
-  if (value === INT64_MAX || value === UINT64_MAX) return Infinity;
-  if (value === INT64_MIN) return -Infinity;
+  if (value >= SENTINEL) return Infinity;
+  if (value <= -SENTINEL) return -Infinity;
   throw new TorchParityError(
     'decode',
     `${what} holds ${value}, beyond ±2^53, which torchparity cannot represent exactly`,

@@ -188,7 +188,9 @@ export const padOps = defineVersions(
     { since: 2, ...attributeForm('pads') },
     { since: 11, inputs: INPUTS_11, types: { T: NUMERIC_DTYPES, I: INT64 }, attributes: modeAttribute(MODES), ...inputForm },
     { since: 13, inputs: INPUTS_11, types: { T: ALL, I: INT64 }, attributes: modeAttribute(MODES), ...inputForm },
-    { since: 18, inputs: INPUTS_18, types: { T: ALL, I: INT64, A: AXES_TYPES }, attributes: modeAttribute(MODES), ...inputForm },
+    // The torch 2.x dynamo exporter writes mode='wrap' (F.pad circular) into opset-18 models although ONNX adds
+    // 'wrap' only in Pad-19; onnxruntime runs them and the computation is unambiguous, so Pad-18 accepts it too.
+    { since: 18, inputs: INPUTS_18, types: { T: ALL, I: INT64, A: AXES_TYPES }, attributes: modeAttribute(MODES_19), ...inputForm },
     { since: 19, inputs: INPUTS_18, types: { T: ALL, I: INT64, A: AXES_TYPES }, attributes: modeAttribute(MODES_19), ...inputForm },
     // Opset 21 and later add element types torchparity does not hold (4-bit, float8); the semantics are 19's.
     { since: 21, inputs: INPUTS_18, types: { T: ALL, I: INT64, A: AXES_TYPES }, attributes: modeAttribute(MODES_19), ...inputForm },

@@ -183,8 +183,15 @@ describe('Pad errors', () => {
     await expectFailure(() => pad(13, x, [0, 1, 0, 1], { mode: 'circular' }), 'bad_attribute', /mode/);
   });
 
-  it("mode 'wrap' before opset 19 → bad_attribute", async () => {
-    await expectFailure(() => pad(18, x, [0, 1, 0, 1], { mode: 'wrap' }), 'bad_attribute', /wrap/);
+  it("mode 'wrap' before opset 18 → bad_attribute", async () => {
+    await expectFailure(() => pad(13, x, [0, 1, 0, 1], { mode: 'wrap' }), 'bad_attribute', /wrap/);
+  });
+
+  it("mode 'wrap' at opset 18, as the dynamo exporter writes F.pad circular: x=[2,3] pads=[0,1,0,1] → [2,5]", async () => {
+    // One column before and one after axis 1: column k of the output reads column (k − 1) mod 3, so the first
+    // column repeats the last and the last repeats the first.
+    const y = await padValues(pad(18, x, [0, 1, 0, 1], { mode: 'wrap' }));
+    expect(y).toEqual({ dims: [2, 5], values: [3, 1, 2, 3, 1, 6, 4, 5, 6, 4] });
   });
 
   it('paddings is not an attribute of Pad-2 → bad_attribute', async () => {
