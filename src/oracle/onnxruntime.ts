@@ -81,16 +81,22 @@ function fromOrt(value: OrtTensor, name: string): Tensor {
   }
 }
 
+/** An onnxruntime session kept open across runs, e.g. to fetch a model's intermediates a chunk at a time. */
+export interface OracleSession {
+  readonly inputNames: readonly string[];
+  readonly outputNames: readonly string[];
+  readonly version: string;
+  /** Runs on the feeds and returns the named values (default: every graph output). */
+  run(feeds: Readonly<Record<string, Tensor>>, outputs?: readonly string[]): Promise<Record<string, Tensor>>;
+  release(): Promise<void>;
+}
+
 /**
- * Runs a model on onnxruntime-node on one thread, sequentially, graph optimizations off: the runtime computing the
+ * Opens a model on onnxruntime-node on one thread, sequentially, graph optimizations off: the runtime computing the
  * graph as written, not a rewritten one. Any refusal or crash becomes an `oracle_failure` error carrying
  * onnxruntime's own message.
  */
-export async function runOnnxruntime(
-  model: string | Uint8Array,
-  feeds: Readonly<Record<string, Tensor>>,
-  options: OracleOptions = {},
-): Promise<OracleResult> {
+export async function openOnnxruntime(model: string | Uint8Array, options: Omit<OracleOptions, 'outputs'> = {}): Promise<OracleSession> {
   const runtime = loadOrt();
   const where: ErrorContext = options.file ? { file: options.file } : typeof model === 'string' ? { file: model } : {};
   let session: import('onnxruntime-node').InferenceSession;
@@ -109,19 +115,42 @@ export async function runOnnxruntime(
   } catch (error) {
     throw oracleError('refused to load the model', error, where);
   }
+  return {
+    inputNames: session.inputNames,
+    outputNames: session.outputNames,
+    version: onnxruntimeVersion(),
+    async run(feeds, outputs) {
+      const ortFeeds: Record<string, OrtTensor> = {};
+      for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
+      const names = outputs ?? session.outputNames;
+      let results: Record<string, OrtTensor>;
+      try {
+        results = (await session.run(ortFeeds, [...names])) as Record<string, OrtTensor>;
+      } catch (error) {
+        throw oracleError('failed while running the model', error, where);
+      }
+      const converted: Record<string, Tensor> = {};
+      for (const name of names) {
+        const value = results[name]!;
+        converted[name] = fromOrt(value, name);
+        // Copied out above; dropping onnxruntime's buffer now keeps only one copy alive per fetched value.
+        value.dispose();
+      }
+      return converted;
+    },
+    release: () => session.release(),
+  };
+}
+
+/** Opens the model, runs it once, and releases it. */
+export async function runOnnxruntime(
+  model: string | Uint8Array,
+  feeds: Readonly<Record<string, Tensor>>,
+  options: OracleOptions = {},
+): Promise<OracleResult> {
+  const session = await openOnnxruntime(model, options);
   try {
-    const ortFeeds: Record<string, OrtTensor> = {};
-    for (const [name, t] of Object.entries(feeds)) ortFeeds[name] = toOrt(t);
-    const names = options.outputs ?? session.outputNames;
-    let results: Record<string, OrtTensor>;
-    try {
-      results = (await session.run(ortFeeds, [...names])) as Record<string, OrtTensor>;
-    } catch (error) {
-      throw oracleError('failed while running the model', error, where);
-    }
-    const outputs: Record<string, Tensor> = {};
-    for (const name of names) outputs[name] = fromOrt(results[name]!, name);
-    return { outputs, version: onnxruntimeVersion() };
+    return { outputs: await session.run(feeds, options.outputs), version: session.version };
   } finally {
     await session.release();
   }
