@@ -4,15 +4,16 @@ import { pathToFileURL } from 'node:url';
 import { isTorchParityError } from '../errors.js';
 import { TORCHPARITY_VERSION } from '../version.js';
 import { formatOptions, parseArgs, type OptionSpec } from './args.js';
-import { EXIT_ERROR, type Command } from './command.js';
+import { EXIT_ERROR, type CliHooks, type Command } from './command.js';
 import { conformCommand } from './commands/conform.js';
 import { fuzzCommand } from './commands/fuzz.js';
 import { inspectCommand } from './commands/inspect.js';
+import { reduceCommand } from './commands/reduce.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { processIO, type CliIO } from './io.js';
 
-export const COMMANDS: readonly Command[] = [verifyCommand, runCommand, inspectCommand, conformCommand, fuzzCommand];
+export const COMMANDS: readonly Command[] = [verifyCommand, reduceCommand, runCommand, inspectCommand, conformCommand, fuzzCommand];
 
 const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'help', type: 'flag', help: 'show this help' },
@@ -37,8 +38,11 @@ function commandHelp(c: Command): string {
   return [`usage: ${c.usage}`, '', c.description, '', 'options:', formatOptions([...c.options, ...GLOBAL_OPTIONS])].join('\n');
 }
 
-/** Runs the CLI and returns its exit code; errors become one paragraph on stderr, never a stack trace. */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+/**
+ * Runs the CLI and returns its exit code; errors become one paragraph on stderr, never a stack trace. `hooks` are
+ * for programs running the CLI in-process (tests); the command line cannot set them.
+ */
+export async function main(argv: readonly string[], io: CliIO = processIO(), hooks: CliHooks = {}): Promise<number> {
   const debug = argv.includes('--debug');
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {
@@ -60,7 +64,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       io.out(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io);
+    return await command.run(args, io, hooks);
   } catch (error) {
     if (isTorchParityError(error)) {
       io.err(`torchparity ${command.name}: error [${error.code}] ${error.describe()}`);

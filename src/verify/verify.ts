@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { compareTensors, type Comparison } from '../compare/compare.js';
-import { torchDefaultFor, type Tolerance } from '../compare/tolerance.js';
+import { EXACT, torchDefaultFor, type Tolerance } from '../compare/tolerance.js';
 import { loadModel, type Session } from '../engine/session.js';
 import { TorchParityError, isTorchParityError } from '../errors.js';
 import type { Limits } from '../limits.js';
@@ -9,7 +9,10 @@ import { onnxruntimeVersion, runOnnxruntime } from '../oracle/onnxruntime.js';
 import { isTestDir, readDataSets } from '../oracle/test-dir.js';
 import { formatDims, type DType, type Tensor } from '../tensor.js';
 import { TORCHPARITY_VERSION } from '../version.js';
+import { compareIntermediates, type IntermediatesOptions, type IntermediatesReport } from './intermediates.js';
+import type { NodeOverride } from './node-check.js';
 import { randomInputs, type RandomInputOptions } from './random-inputs.js';
+import { float64Reference, onnxruntimeReference, type Reference } from './reference.js';
 
 export interface VerifyOptions extends RandomInputOptions {
   /** Feeds to use instead of test data or random inputs. */
@@ -21,6 +24,16 @@ export interface VerifyOptions extends RandomInputOptions {
   /** Skip onnxruntime. */
   noOracle?: boolean;
   limits?: Partial<Limits>;
+  /** Compare every intermediate value and name the first node that diverges on its own. */
+  intermediates?: boolean;
+  /** Most bytes of onnxruntime's intermediates fetched at once (default 64 MiB). */
+  chunkBytes?: number;
+  heatmap?: IntermediatesOptions['heatmap'];
+  /**
+   * Replaces nodes' results in our float32 engine (Session's RunOptions.override): fault injection, so tests can
+   * check that the tools built on the engine catch a wrong kernel. Never set by the CLI.
+   */
+  override?: NodeOverride;
 }
 
 export type OracleStatus =
@@ -52,12 +65,14 @@ export interface VerifyReport {
   inputs: { name: string; dtype: DType; dims: readonly number[] }[];
   oracle: OracleStatus;
   outputs: OutputCheck[];
+  /** With `intermediates`: every node's values against the reference, and the root cause when one diverges. */
+  intermediates?: IntermediatesReport;
   verdict: 'pass' | 'fail';
   /** Why the verdict is what it is, in one line. */
   summary: string;
 }
 
-function modelPathOf(target: string): { model: string; testDir?: string } {
+export function modelPathOf(target: string): { model: string; testDir?: string } {
   let stat: fs.Stats;
   try {
     stat = fs.statSync(target);
@@ -80,7 +95,7 @@ function compareAll(actual: Record<string, Tensor>, expected: Record<string, Ten
   return compareTensors(a, e, tolerance ?? torchDefaultFor(e.dtype));
 }
 
-async function oracleRun(model: string, feeds: Record<string, Tensor>, outputs: readonly string[]): Promise<{ status: OracleStatus; outputs?: Record<string, Tensor> }> {
+export async function oracleRun(model: string, feeds: Record<string, Tensor>, outputs: readonly string[]): Promise<{ status: OracleStatus; outputs?: Record<string, Tensor> }> {
   try {
     const result = await runOnnxruntime(model, feeds, { outputs });
     return { status: { status: 'ran', version: result.version }, outputs: result.outputs };
@@ -92,16 +107,22 @@ async function oracleRun(model: string, feeds: Record<string, Tensor>, outputs: 
   }
 }
 
+export interface FeedSet {
+  name: string;
+  source: string;
+  inputs: Record<string, Tensor>;
+  /** Expected outputs; empty when there are none. */
+  outputs: Record<string, Tensor>;
+}
+
 /**
- * Runs a model on torchparity's engine and on onnxruntime with the same inputs, and compares both against saved
- * outputs when there are any. One report per data set (a model file with random inputs gives one).
+ * The inputs a run uses: given feeds, else a test directory's data sets (unless --shape or --seed ask for random
+ * ones), else seeded random inputs.
  */
-export async function verify(target: string, options: VerifyOptions = {}): Promise<VerifyReport[]> {
-  const { model, testDir } = modelPathOf(target);
-  const session = await loadModel(model, { limits: options.limits });
+export function feedSets(session: Session, testDir: string | undefined, options: VerifyOptions): FeedSet[] {
   const inputNames = session.inputs.filter((i) => !i.defaultValue).map((i) => i.name);
   const outputNames = session.outputs.map((o) => o.name);
-  let sets: { name: string; source: string; inputs: Record<string, Tensor>; outputs: Record<string, Tensor> }[];
+  let sets: FeedSet[] = [];
   if (options.inputs) {
     sets = [{ name: 'given', source: 'given inputs', inputs: options.inputs, outputs: options.golden ?? {} }];
   } else if (testDir && !options.shapes && options.seed === undefined) {
@@ -111,18 +132,102 @@ export async function verify(target: string, options: VerifyOptions = {}): Promi
       inputs: s.inputs,
       outputs: options.golden ?? s.outputs,
     }));
-  } else {
-    sets = [];
   }
   if (sets.length === 0) {
     const seed = options.seed ?? 0;
     sets = [{ name: 'random', source: `random ${options.dist ?? 'normal'} inputs, seed ${seed}`, inputs: randomInputs(session.inputs, { ...options, seed }), outputs: options.golden ?? {} }];
   }
+  return sets;
+}
+
+/**
+ * The reference for intermediates: onnxruntime on the model re-emitted with every intermediate as an output, or our
+ * float64 run when onnxruntime refuses it (or is not wanted); `note` says why the fallback was taken.
+ */
+export async function openReference(
+  model: string,
+  session: Session,
+  feeds: Readonly<Record<string, Tensor>>,
+  options: { noOracle?: boolean; refusal?: string; limits?: Partial<Limits>; referee?: Session },
+): Promise<{ reference: Reference; note?: string; referee?: Session }> {
+  let note = options.noOracle
+    ? 'onnxruntime was not asked for (--no-oracle)'
+    : `onnxruntime refused the model, so intermediates are compared with torchparity's float64 run: ${options.refusal}`;
+  if (!options.noOracle && options.refusal === undefined) {
+    try {
+      return { reference: await onnxruntimeReference(session.graph, feeds) };
+    } catch (error) {
+      if (!(isTorchParityError(error) && error.code === 'oracle_failure')) throw error;
+      note = `${error.message}; intermediates are compared with torchparity's float64 run instead`;
+    }
+  }
+  const reference = await float64Reference(model, session.graph, feeds, options);
+  return { reference, note, referee: reference.session };
+}
+
+/**
+ * onnxruntime must compute the re-emitted model (every intermediate an output) exactly as the original: one
+ * thread, no optimizations, the same kernels. If its outputs differ, re-emission changed the graph and the node
+ * verdicts cannot be trusted; the report says so instead of blaming a node.
+ */
+function checkReemission(report: IntermediatesReport, reemitted: Record<string, Tensor>, original: Record<string, Tensor>): void {
+  const differing = Object.keys(original).filter((name) => {
+    const a = reemitted[name];
+    const b = original[name]!;
+    return a !== undefined && compareTensors(a, b, EXACT).verdict === 'fail';
+  });
+  if (differing.length === 0) return;
+  report.reference.note = [
+    report.reference.note,
+    `onnxruntime computes ${differing.join(', ')} differently on the re-emitted model than on the original, so these node verdicts are unreliable (a torchparity bug: please report it with the model)`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+  report.reference.consistent = false;
+}
+
+/**
+ * Runs a model on torchparity's engine and on onnxruntime with the same inputs, and compares both against saved
+ * outputs when there are any. One report per data set (a model file with random inputs gives one).
+ */
+export async function verify(target: string, options: VerifyOptions = {}): Promise<VerifyReport[]> {
+  const { model, testDir } = modelPathOf(target);
+  const session = await loadModel(model, { limits: options.limits });
+  const outputNames = session.outputs.map((o) => o.name);
+  const sets = feedSets(session, testDir, options);
   const reports: VerifyReport[] = [];
   let referee: Session | undefined;
   for (const set of sets) {
-    const ours = await session.run(set.inputs);
     const oracle = options.noOracle ? { status: { status: 'skipped' } as OracleStatus } : await oracleRun(model, set.inputs, outputNames);
+    let ours: Record<string, Tensor>;
+    let intermediates: IntermediatesReport | undefined;
+    if (options.intermediates) {
+      const opened = await openReference(model, session, set.inputs, {
+        noOracle: options.noOracle,
+        refusal: oracle.status.status === 'refused' ? oracle.status.message : undefined,
+        limits: options.limits,
+        referee,
+      });
+      const { reference, note } = opened;
+      referee ??= opened.referee;
+      try {
+        const result = await compareIntermediates(session, set.inputs, reference, {
+          tolerance: options.tolerance,
+          override: options.override,
+          limits: options.limits,
+          chunkBytes: options.chunkBytes,
+          heatmap: options.heatmap,
+          referenceNote: note,
+        });
+        ours = result.outputs;
+        intermediates = result.report;
+        if (oracle.outputs && reference.kind === 'onnxruntime') checkReemission(intermediates, result.referenceOutputs, oracle.outputs);
+      } finally {
+        await reference.close();
+      }
+    } else {
+      ours = await session.run(set.inputs, { override: options.override });
+    }
     let refereeOutputs: Record<string, Tensor> | undefined;
     const hasGolden = Object.keys(set.outputs).length > 0;
     if (!hasGolden && !oracle.outputs) {
@@ -145,15 +250,19 @@ export async function verify(target: string, options: VerifyOptions = {}): Promi
     const comparisons = outputs.flatMap((o) => [o.golden, o.onnxruntime, o.referee].filter((c): c is Comparison => c !== undefined));
     const failed = outputs.filter((o) => [o.golden, o.onnxruntime, o.referee].some((c) => c?.verdict === 'fail'));
     const missingGolden = hasGolden ? outputNames.filter((n) => !set.outputs[n]) : [];
-    const verdict = comparisons.length > 0 && failed.length === 0 && missingGolden.length === 0 ? 'pass' : 'fail';
-    const summary =
+    const root = intermediates?.firstDivergent;
+    const verdict = comparisons.length > 0 && failed.length === 0 && missingGolden.length === 0 && !root ? 'pass' : 'fail';
+    let summary =
       verdict === 'pass'
         ? `all ${outputs.length} output${outputs.length > 1 ? 's' : ''} match ${[hasGolden && 'saved outputs', oracle.outputs && 'onnxruntime', refereeOutputs && 'the float64 referee'].filter(Boolean).join(' and ')}`
         : missingGolden.length
           ? `saved outputs lack ${missingGolden.join(', ')}`
           : comparisons.length === 0
             ? 'nothing to compare against'
-            : `${failed.length} of ${outputs.length} outputs disagree: ${failed.map((o) => o.name).join(', ')}`;
+            : failed.length === 0
+              ? `all ${outputs.length} output${outputs.length > 1 ? 's' : ''} match, but a node diverges on its own`
+              : `${failed.length} of ${outputs.length} outputs disagree: ${failed.map((o) => o.name).join(', ')}`;
+    if (root) summary += `; first divergent node: '${root.node}' (${root.op})`;
     const record = session.graph.source;
     reports.push({
       target,
@@ -167,6 +276,7 @@ export async function verify(target: string, options: VerifyOptions = {}): Promi
       inputs: Object.entries(set.inputs).map(([name, t]) => ({ name, dtype: t.dtype, dims: t.dims })),
       oracle: oracle.status,
       outputs,
+      ...(intermediates ? { intermediates } : {}),
       verdict,
       summary,
     });

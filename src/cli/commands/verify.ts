@@ -1,6 +1,12 @@
 import { allclose, type Tolerance } from '../../compare/tolerance.js';
 import { findTestDirs, isTestDir } from '../../oracle/test-dir.js';
 import { PLAIN, renderVerifyText, type TextStyle } from '../../report/verify-text.js';
+import { renderVerifyHtml } from '../../report/verify-html.js';
+import { renderVerifyJson } from '../../report/verify-json.js';
+import { renderVerifyJUnit } from '../../report/verify-junit.js';
+import { onnxruntimeVersion } from '../../oracle/onnxruntime.js';
+import { TORCHPARITY_VERSION } from '../../version.js';
+import * as path from 'node:path';
 import { loadModel } from '../../engine/session.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
 import type { Distribution } from '../../verify/random-inputs.js';
@@ -11,7 +17,7 @@ import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
 import { feedsFromArgs, shapesFromArgs } from '../feeds.js';
 import { paint, type CliIO } from '../io.js';
 
-function style(io: CliIO): TextStyle {
+export function style(io: CliIO): TextStyle {
   return io.color ? { ok: (t) => paint(io, 'green', t), bad: (t) => paint(io, 'red', t), dim: (t) => paint(io, 'dim', t) } : PLAIN;
 }
 
@@ -24,7 +30,7 @@ export function toleranceFromArgs(options: Record<string, unknown>): Tolerance |
 }
 
 /** A target may be a model, a test directory, or a folder of test directories (fixtures/seed). */
-function expandTargets(targets: readonly string[]): string[] {
+export function expandTargets(targets: readonly string[]): string[] {
   return targets.flatMap((t) => {
     if (fs.existsSync(t) && fs.statSync(t).isDirectory() && !isTestDir(t)) {
       const found = findTestDirs(t);
@@ -47,6 +53,14 @@ export const verifyCommand: Command = {
     'When onnxruntime refuses a model PyTorch runs, the model is judged against the saved outputs alone (or against',
     'torchparity\'s own float64 run when there are none).',
     '',
+    '--intermediates compares every intermediate value with onnxruntime\'s (the model is re-emitted with every value as',
+    'a graph output) and names the first divergent node: the first whose output differs even when it is fed',
+    'onnxruntime\'s own inputs, with its attributes, input shapes, and which side is closer to a float64 run.',
+    'Reductions (Conv, Gemm, MatMul, pools) are allowed 2*gamma(K)*sum|x*w| where that exceeds the tolerance.',
+    '',
+    'Reports: --json FILE (everything, with versions), --junit FILE (one test case per output and per node over the',
+    'bound), --html FILE (one self-contained page: per-node error chart, heatmaps of the divergent node).',
+    '',
     'Exit status: 0 every output matches, 1 a mismatch, 2 a usage or model error.',
   ].join('\n'),
   options: [
@@ -59,9 +73,13 @@ export const verifyCommand: Command = {
     { name: 'rtol', type: 'number', help: 'relative tolerance (replaces torch\'s default)' },
     { name: 'atol', type: 'number', help: 'absolute tolerance (replaces torch\'s default)' },
     { name: 'no-oracle', type: 'flag', help: 'do not run onnxruntime' },
+    { name: 'intermediates', type: 'flag', help: 'compare every intermediate value and name the first divergent node' },
+    { name: 'chunk-mb', type: 'number', value: 'MB', help: 'most onnxruntime intermediates fetched at once (default 64)' },
     { name: 'json', type: 'string', value: 'FILE', help: 'write every report as JSON' },
+    { name: 'junit', type: 'string', value: 'FILE', help: 'write JUnit XML for CI test reporters' },
+    { name: 'html', type: 'string', value: 'FILE', help: 'write a self-contained HTML report' },
   ],
-  async run({ positional, options }, io) {
+  async run({ positional, options }, io, hooks = {}) {
     if (positional.length === 0) throw new TorchParityError('usage', 'verify needs a model or test directory', {}, 'e.g. torchparity verify fixtures/seed');
     const dist = options.dist as Distribution | undefined;
     if (dist !== undefined && !['normal', 'uniform', 'int'].includes(dist)) throw new TorchParityError('usage', `--dist '${dist}' is not normal, uniform or int`);
@@ -72,6 +90,8 @@ export const verifyCommand: Command = {
       range = [parts[0]!, parts[1]!];
     }
     const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
+    const chunkMb = options['chunk-mb'] as number | undefined;
+    if (chunkMb !== undefined && !(chunkMb > 0)) throw new TorchParityError('usage', `--chunk-mb must be positive, got ${chunkMb}`);
     const reports: VerifyReport[] = [];
     for (const target of expandTargets(positional)) {
       let inputs;
@@ -94,6 +114,9 @@ export const verifyCommand: Command = {
         shapes: Object.keys(shapes).length ? shapes : undefined,
         tolerance: toleranceFromArgs(options),
         noOracle: Boolean(options['no-oracle']),
+        intermediates: Boolean(options.intermediates),
+        chunkBytes: chunkMb !== undefined ? Math.round(chunkMb * 1024 * 1024) : undefined,
+        override: hooks.override,
       });
       for (const report of results) {
         io.out(renderVerifyText(report, style(io)));
@@ -101,7 +124,13 @@ export const verifyCommand: Command = {
       }
       reports.push(...results);
     }
-    if (options.json) fs.writeFileSync(String(options.json), JSON.stringify(reports, null, 2));
+    const write = (file: unknown, text: string) => {
+      fs.mkdirSync(path.dirname(String(file)), { recursive: true });
+      fs.writeFileSync(String(file), text);
+    };
+    if (options.json) write(options.json, renderVerifyJson(reports));
+    if (options.junit) write(options.junit, renderVerifyJUnit(reports));
+    if (options.html) write(options.html, renderVerifyHtml(reports, { torchparity: TORCHPARITY_VERSION, onnxruntime: onnxruntimeVersion(), created: new Date() }));
     const failed = reports.filter((r) => r.verdict === 'fail');
     const line = `${reports.length - failed.length} of ${reports.length} verified: ${failed.length ? `${failed.length} FAILED` : 'all pass'}`;
     io.out(failed.length ? paint(io, 'red', line) : paint(io, 'green', line));
