@@ -1,8 +1,9 @@
 import { TorchParityError, asTorchParityError, type ErrorContext } from '../errors.js';
-import type { ModelRecord, NodeRecord } from '../onnx/records.js';
+import { checkedElementCount, limitExceeded, resolveLimits, storageBytes, type Limits } from '../limits.js';
+import type { Dim, ModelRecord, NodeRecord } from '../onnx/records.js';
 import { OpContext, type AnyOpDeclaration, type RunContext, type ValueType } from '../ops/declaration.js';
 import { findOp, versionsOf } from '../ops/registry.js';
-import { roundArrayToHalf, type Tensor } from '../tensor.js';
+import { roundArrayToHalf, type DType, type Tensor } from '../tensor.js';
 import { resolveAttributes } from './attributes.js';
 import type { Graph, GraphInput, GraphOutput, IrNode, Precision } from './graph.js';
 import { promote, promoteDtype } from './precision.js';
@@ -15,6 +16,8 @@ export interface ImportOptions {
   precision?: Precision;
   /** Evaluate nodes whose inputs are all known at import (default true). */
   fold?: boolean;
+  /** Checked against every inferred shape, and given to ops folded at import (their RunContext.limits). */
+  limits?: Partial<Limits>;
 }
 
 export function displayName(node: NodeRecord, index: number): string {
@@ -63,10 +66,20 @@ function resolveDeclarations(model: ModelRecord, names: string[], where: ErrorCo
       'unsupported_op',
       `${list.length} op${list.length > 1 ? 's are' : ' is'} not supported: ${describeUnsupported(list)}`,
       where,
-      'run `torchparity inspect MODEL` for the op histogram; supported ops are listed in docs/ops.md',
+      'run `torchparity inspect MODEL` for the op histogram; supported ops and versions are listed in the op table of the README',
     );
   }
   return resolved;
+}
+
+/**
+ * A shape the file declares or inference derives: rank within limits and, once every dim is known, an element count
+ * and byte size within limits. Checked before anything of that shape is allocated (folding, random inputs).
+ */
+function checkDeclaredSize(dims: readonly Dim[] | undefined, dtype: DType, limits: Limits, context: ErrorContext): void {
+  if (!dims) return;
+  if (dims.length > limits.maxRank) limitExceeded('rank', dims.length, limits.maxRank, context, 'maxRank');
+  if (dims.every((d): d is number => typeof d === 'number')) checkedElementCount(dims, limits, context, storageBytes(dtype));
 }
 
 function graphInputs(model: ModelRecord, initializers: Map<string, Tensor>, precision: Precision, where: ErrorContext): GraphInput[] {
@@ -96,6 +109,7 @@ function graphInputs(model: ModelRecord, initializers: Map<string, Tensor>, prec
 export function importGraph(model: ModelRecord, options: ImportOptions = {}): Graph {
   const precision = options.precision ?? 'float32';
   const fold = options.fold ?? true;
+  const limits = resolveLimits(options.limits);
   const where: ErrorContext = options.file ? { file: options.file } : {};
   const records = model.graph.nodes;
   const names = records.map(displayName);
@@ -107,6 +121,7 @@ export function importGraph(model: ModelRecord, options: ImportOptions = {}): Gr
     initializers.set(name, promote(tensor, precision));
   }
   const inputs = graphInputs(model, initializers, precision, where);
+  for (const input of inputs) checkDeclaredSize(input.dims, input.dtype, limits, { ...where, tensor: input.name });
   const inputNames = new Set(inputs.map((i) => i.name));
   const outputNames = model.graph.outputs.map((o) => o.name);
   if (outputNames.length === 0) {
@@ -162,7 +177,8 @@ export function importGraph(model: ModelRecord, options: ImportOptions = {}): Gr
       throw new TorchParityError('invalid_graph', `lists ${node.outputs.length} outputs but ${node.opType} has ${decl.outputs.length}`, context);
     }
     let values: Tensor[] | undefined;
-    if (fold) values = foldNode(node, inputTypes, ctx, precision, context);
+    outputTypes.forEach((t, k) => checkDeclaredSize(t.dims, t.dtype, limits, { ...context, tensor: node.outputs[k] ?? `output ${k}` }));
+    if (fold) values = foldNode(node, inputTypes, ctx, precision, limits, context);
     node.outputs.forEach((name, k) => {
       if (name === '') return;
       const type = outputTypes[k];
@@ -191,6 +207,7 @@ function foldNode(
   inputTypes: (ValueType | undefined)[],
   ctx: OpContext,
   precision: Precision,
+  limits: Limits,
   context: ErrorContext,
 ): Tensor[] | undefined {
   const present = node.inputs.map((name, k) => (name === '' ? undefined : inputTypes[k]));
@@ -199,6 +216,7 @@ function foldNode(
       const runCtx = Object.assign(Object.create(ctx) as RunContext, {
         outputsUsed: node.outputs.map((o) => o !== ''),
         floatType: precision,
+        limits,
       });
       const outs = node.decl.run(present.map((t) => t?.value), node.attrs, runCtx);
       return outs.map((t) => finishOutput(t, precision));

@@ -30,6 +30,9 @@ const UNSUPPORTED_NAMES: Record<number, string> = {
   21: 'UINT4',
   22: 'INT4',
   23: 'FLOAT4E2M1',
+  24: 'FLOAT8E8M0',
+  25: 'UINT2',
+  26: 'INT2',
 };
 
 export const DTYPE_TO_CODE: Record<DType, number> = Object.fromEntries(

@@ -1,4 +1,5 @@
 import { TorchParityError, type ErrorCode } from '../errors.js';
+import type { Limits } from '../limits.js';
 import type { Dim } from '../onnx/records.js';
 import type { DType, Tensor } from '../tensor.js';
 
@@ -88,6 +89,11 @@ export interface RunContext extends OpContext {
   readonly outputsUsed: readonly boolean[];
   /** float32 becomes float64 in a float64 (referee) run, for ops that create tensors of a named type. */
   readonly floatType: 'float32' | 'float64';
+  /**
+   * The run's resource limits (set by the engine and by import-time folding). Ops whose output size comes from
+   * tensor values check it with checkOutputSize(ctx, dims, dtype) from limits.ts before allocating.
+   */
+  readonly limits?: Limits;
 }
 
 export interface OpDeclaration<M extends AttrMap = AttrMap> {
@@ -98,7 +104,7 @@ export interface OpDeclaration<M extends AttrMap = AttrMap> {
   since: number;
   /** Last opset it is valid for, when the op was removed (Upsample after 9). */
   until?: number;
-  /** One line for docs/ops.md. */
+  /** One line for the README op table. */
   summary: string;
   inputs: readonly PortSpec[];
   outputs: readonly PortSpec[];
