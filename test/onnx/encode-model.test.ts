@@ -40,8 +40,8 @@ describe('encodeModel', () => {
     // The importer holds INT64_MAX / INT64_MIN as ±Infinity; protobufjs alone writes Infinity as 0.
     const bytes = encodeModel(sliceModel([Infinity]));
     const proto = onnx.ModelProto.decode(bytes);
-    const attrs = proto.graph!.node[0]!.attribute;
-    expect(String(attrs.find((a) => a.name === 'ends')!.ints[0])).toBe('9223372036854775807');
+    const attrs = proto.graph!.node![0]!.attribute!;
+    expect(String(attrs.find((a) => a.name === 'ends')!.ints![0])).toBe('9223372036854775807');
     expect(String(attrs.find((a) => a.name === 'n')!.i)).toBe('-9223372036854775808');
     const decoded = decodeModel(bytes);
     expect(decoded.graph.nodes[0]!.attributes.find((a) => a.name === 'ends')!.value).toEqual([Infinity]);

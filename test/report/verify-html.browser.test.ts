@@ -95,7 +95,7 @@ describe.skipIf(!installed)(`verify --html in headless Chromium${installed ? '' 
     page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
     await page.goto(url);
     await page.waitForSelector('html[data-rendered="true"]', { timeout: 15_000 });
-    const drawn = await page.evaluate(() => ({ ...document.documentElement.dataset }));
+    const drawn = await page.evaluate('({ ...document.documentElement.dataset })');
     expect(drawn).toMatchObject({ chartsDrawn: '2', heatmapsDrawn: String(channels) });
     expect(channels).toBe(32);
     expect(requests).toEqual([]);
