@@ -109,6 +109,13 @@ export const MUTANTS: readonly Mutant[] = [
     find: 'alpha[f] = scale[f]! / Math.sqrt(variance[f]! + p.epsilon);',
     replace: 'alpha[f] = scale[f]! / Math.sqrt(variance[f]!);',
   },
+  {
+    name: 'referee-refuses-float32-ports',
+    breaks: 'the float64 referee run refuses ops whose ports take float32 only (the Celu-12 bug the fuzzer found)',
+    file: 'src/ir/types.ts',
+    find: "const promoted = precision === 'float64' && type.dtype === 'float64' && allowed?.includes('float32');",
+    replace: 'const promoted = false;',
+  },
 ];
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -154,8 +161,9 @@ function runSuite(dir: string): SuiteRun {
     { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 },
   );
   const output = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;
-  const failing = output.split('\n').find((l) => /^\s*(×|✗|FAIL)\s/.test(l));
-  return { failed: run.status !== 0, seconds: (Date.now() - start) / 1000, firstFailure: failing?.trim().replace(/^(×|✗)\s*/, '') };
+  // " FAIL  test/fuzz/conv.prop.test.ts > describe > test": the file and the test that caught the mutant.
+  const failing = output.split('\n').find((l) => /^\s*FAIL\s+test\//.test(l)) ?? output.split('\n').find((l) => /^\s*(×|✗)\s/.test(l));
+  return { failed: run.status !== 0, seconds: (Date.now() - start) / 1000, firstFailure: failing?.trim().replace(/^(FAIL|×|✗)\s*/, '') };
 }
 
 function main(): number {

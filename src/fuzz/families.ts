@@ -1,5 +1,6 @@
 import { activationFamily } from './arbitraries/activation.js';
 import { batchNormFamily } from './arbitraries/batch-norm.js';
+import { chainFamily } from './arbitraries/chain.js';
 import { convTransposeFamily } from './arbitraries/conv-transpose.js';
 import { convFamily } from './arbitraries/conv.js';
 import { elementwiseFamily } from './arbitraries/elementwise.js';
@@ -9,7 +10,7 @@ import { poolFamily } from './arbitraries/pool.js';
 import type { Family } from './family.js';
 
 /** Every fuzz family, in `--ops` order. */
-export const FAMILIES: readonly Family[] = [convFamily, poolFamily, convTransposeFamily, batchNormFamily, gemmFamily, matmulFamily, activationFamily, elementwiseFamily];
+export const FAMILIES: readonly Family[] = [convFamily, poolFamily, convTransposeFamily, batchNormFamily, gemmFamily, matmulFamily, activationFamily, elementwiseFamily, chainFamily];
 
 export function findFamily(name: string): Family | undefined {
   return FAMILIES.find((f) => f.name === name);

@@ -1,5 +1,6 @@
 import { describe, it } from 'vitest';
 import { batchNormFamily } from '../../src/fuzz/arbitraries/batch-norm.js';
+import { chainFamily } from '../../src/fuzz/arbitraries/chain.js';
 import { convTransposeFamily } from '../../src/fuzz/arbitraries/conv-transpose.js';
 import { gemmFamily } from '../../src/fuzz/arbitraries/gemm.js';
 import { matmulFamily } from '../../src/fuzz/arbitraries/matmul.js';
@@ -27,4 +28,9 @@ describe('Gemm vs onnxruntime and the float64 referee (property)', () => {
 describe('MatMul vs onnxruntime and the float64 referee (property)', () => {
   it('standard normal data', () => checkFamily(matmulFamily, 'normal', 80, 331));
   it('small-integer data: bit-exact', () => checkFamily(matmulFamily, 'exact', 60, 332));
+});
+
+describe('small models (chains) vs onnxruntime and the float64 referee (property)', () => {
+  it('classifier, separable, residual and decoder chains: within the chain bound', () => checkFamily(chainFamily, 'normal', 80, 341));
+  it('large magnitudes with cancellation', () => checkFamily(chainFamily, 'cancel', 20, 342));
 });

@@ -123,8 +123,9 @@ export const activationFamily: Family = {
   arbitrary: activationArbitrary,
   knownDivergence(c, run) {
     if (c.op !== 'Clip') return undefined;
-    // Clip-1/6 default their bounds to ∓FLT_MAX (ONNX), so onnxruntime turns ±∞ into ±3.4e38; torchparity keeps
-    // ±∞ as torch.clamp does with no bound on that side (aten/src/ATen/native/TensorCompare.cpp, clamp).
+    // A missing bound is ∓FLT_MAX for onnxruntime (ONNX's attribute defaults in Clip-1/6; the type's lowest/max
+    // for an absent input from 11), so ±∞ becomes ±3.4e38; torchparity keeps ±∞ as torch.clamp does with no bound
+    // on that side (aten/src/ATen/native/TensorCompare.cpp, clamp).
     const ours = run.ours.Y!;
     const theirs = run.oracle.Y!;
     if (ours.data.length !== theirs.data.length) return undefined;
@@ -136,7 +137,7 @@ export const activationFamily: Family = {
       if (!(Math.abs(a) === Infinity && Math.abs(b) === FLT_MAX && Math.sign(a) === Math.sign(b))) return undefined;
       differs = true;
     }
-    return differs ? "Clip's default bound ±FLT_MAX (ONNX) turns ±∞ into ±3.4e38 in onnxruntime; torch.clamp keeps ±∞" : undefined;
+    return differs ? "a missing Clip bound is ±FLT_MAX in onnxruntime, turning ±∞ into ±3.4e38; torch.clamp keeps ±∞" : undefined;
   },
 };
 
