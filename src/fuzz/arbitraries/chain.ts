@@ -71,7 +71,7 @@ function chainCase(s: Structure, mode: ValueMode): FuzzCase {
   const pad = Math.min(s.pad, k - 1);
   let out: string;
   let title: string;
-  const classes = [s.kind];
+  const classes: string[] = [s.kind];
   if (s.kind === 'classifier') {
     const m = s.width + 1;
     let y = b.conv('X', c, m, k, { stride: s.stride, pad });
