@@ -12,6 +12,9 @@ export {
   type Tolerance,
 } from './compare/tolerance.js';
 export { verify, type VerifyOptions, type VerifyReport, type OutputCheck } from './verify/verify.js';
+export { reduce, type ReduceOptions, type ReduceResult } from './verify/reduce.js';
+export type { IntermediatesReport, NodeCheck, RootCause } from './verify/intermediates.js';
+export { matchTensor, tensorMatchers, type TensorLike, type TensorMatchOptions } from './matchers.js';
 export { inspectModel, type InspectReport } from './verify/inspect.js';
 export { randomInputs } from './verify/random-inputs.js';
 export { runOnnxruntime, onnxruntimeVersion } from './oracle/onnxruntime.js';
