@@ -31,8 +31,9 @@ export class TorchParityError extends Error {
   /** What the user can do about it; shown after the message. */
   readonly hint?: string;
 
-  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, hint?: string) {
-    super(message);
+  /** `cause`: the foreign exception this one wraps (kept for --debug and for fuzzer reproducers). */
+  constructor(code: ErrorCode, message: string, context: ErrorContext = {}, hint?: string, options?: { cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'TorchParityError';
     this.code = code;
     this.context = context;
@@ -48,7 +49,7 @@ export class TorchParityError extends Error {
 
   /** The same error seen from further out (e.g. a file name added by the loader). */
   withContext(extra: ErrorContext): TorchParityError {
-    const merged = new TorchParityError(this.code, this.message, { ...extra, ...this.context }, this.hint);
+    const merged = new TorchParityError(this.code, this.message, { ...extra, ...this.context }, this.hint, { cause: this.cause });
     merged.stack = this.stack;
     return merged;
   }
@@ -79,5 +80,5 @@ export function asTorchParityError(
 ): TorchParityError {
   if (value instanceof TorchParityError) return value.withContext(context);
   const message = value instanceof Error ? value.message : String(value);
-  return new TorchParityError(code, message, context, hint);
+  return new TorchParityError(code, message, context, hint, { cause: value });
 }

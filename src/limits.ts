@@ -1,4 +1,5 @@
 import { TorchParityError, type ErrorContext } from './errors.js';
+import type { DType } from './tensor.js';
 
 /**
  * Resource limits applied while importing and running a model. Defaults admit any real CNN export (ResNet-152
@@ -15,8 +16,13 @@ export interface Limits {
   maxRank: number;
   /** Elements in one list attribute (ints, floats, strings). */
   maxAttributeElements: number;
-  /** Nesting of graphs inside attributes (If/Loop bodies), which protobuf decoding recurses into. */
+  /**
+   * Nesting of graphs inside attributes (If/Loop bodies) and of types inside types (sequence of sequence of …):
+   * protobuf decoding recurses into both, so the file is scanned for depth before it is decoded.
+   */
   maxGraphDepth: number;
+  /** Size of the model file itself (protobuf caps a message at 2 GiB; bigger models keep weights in external data). */
+  maxModelBytes: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -27,10 +33,26 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxRank: 16,
   maxAttributeElements: 1_000_000,
   maxGraphDepth: 16,
+  maxModelBytes: 2 ** 31 - 1,
 });
 
+/**
+ * Defaults with the caller's overrides. An override that is not a positive integer is a usage error here, not a
+ * limit that silently never trips (NaN compares false with everything).
+ */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
-  return { ...DEFAULT_LIMITS, ...overrides };
+  const limits = { ...DEFAULT_LIMITS };
+  for (const [name, value] of Object.entries(overrides) as [keyof Limits, unknown][]) {
+    if (value === undefined) continue;
+    if (!(name in DEFAULT_LIMITS)) {
+      throw new TorchParityError('usage', `'${name}' is not a limit`, {}, `the limits are ${Object.keys(DEFAULT_LIMITS).join(', ')}`);
+    }
+    if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+      throw new TorchParityError('usage', `limit ${name} is ${String(value)}, not a non-negative integer`);
+    }
+    limits[name] = value;
+  }
+  return limits;
 }
 
 export function limitExceeded(what: string, found: number, limit: number, context: ErrorContext, option: keyof Limits): never {
@@ -70,4 +92,49 @@ export function checkedElementCount(
     limitExceeded(`byte size of [${dims.join(',')}]`, count * bytesPerElement, limits.maxTensorBytes, context, 'maxTensorBytes');
   }
   return count;
+}
+
+/** Bytes one element takes in torchparity's storage (float16 lives in Float32Array, int64 in Float64Array). */
+const STORAGE_BYTES: Record<DType, number> = {
+  float32: 4,
+  float64: 8,
+  float16: 4,
+  int64: 8,
+  int32: 4,
+  int16: 2,
+  int8: 1,
+  uint64: 8,
+  uint32: 4,
+  uint16: 2,
+  uint8: 1,
+  bool: 1,
+};
+
+export function storageBytes(dtype: DType): number {
+  return STORAGE_BYTES[dtype];
+}
+
+/** What checkOutputSize needs of an op's context (structural, so this module stays below ops/ in the layering). */
+export interface LimitedContext {
+  readonly node: { readonly name: string; readonly opType: string };
+  /** The run's limits; undefined (a context built by hand) means the defaults. */
+  readonly limits?: Limits;
+}
+
+/**
+ * For ops whose output size comes from tensor VALUES (Reshape, Expand, Tile, ConstantOfShape, Range, Resize, Pad …):
+ * call with the output dims before allocating. Refuses non-integer or negative dims ('shape'), and a rank, element
+ * count or byte size over the run's limits ('limit_exceeded'), naming the node; returns the element count.
+ */
+export function checkOutputSize(ctx: LimitedContext, dims: readonly number[], dtype: DType, what = 'output'): number {
+  const context = { node: ctx.node.name, op: ctx.node.opType };
+  const limits = ctx.limits ?? DEFAULT_LIMITS;
+  try {
+    return checkedElementCount(dims, limits, context, storageBytes(dtype));
+  } catch (error) {
+    if (error instanceof TorchParityError) {
+      throw new TorchParityError(error.code, `${what}: ${error.message}`, context, error.hint);
+    }
+    throw error;
+  }
 }

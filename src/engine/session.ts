@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { asTorchParityError, TorchParityError, type ErrorContext } from '../errors.js';
 import type { Graph, GraphInput, GraphOutput, IrNode, Precision } from '../ir/graph.js';
 import { finishOutput, importGraph } from '../ir/import.js';
-import { resolveLimits, type Limits } from '../limits.js';
+import { limitExceeded, resolveLimits, type Limits } from '../limits.js';
 import { decodeModel } from '../onnx/decode-model.js';
 import { fileExternalData, memoryExternalData, NO_EXTERNAL_DATA, type ExternalDataSource } from '../onnx/external-data.js';
 import { OpContext, type RunContext } from '../ops/declaration.js';
@@ -89,6 +89,7 @@ export class Session {
       const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, node.opset), {
         outputsUsed: node.outputs.map((o) => o !== '' && (this.consumed.has(o) || keep.has(o) || options.tap !== undefined)),
         floatType: graph.precision,
+        limits: this.limits,
       }) as RunContext;
       let outputs: Tensor[];
       try {
@@ -106,6 +107,13 @@ export class Session {
             throw new TorchParityError('internal', `produced no value for output '${name}'`, context);
           }
           return;
+        }
+        // Ops with value-dependent sizes check before allocating (checkOutputSize); this catches the rest.
+        if (t.data.length > this.limits.maxTensorElements) {
+          limitExceeded('element count', t.data.length, this.limits.maxTensorElements, { ...context, tensor: name }, 'maxTensorElements');
+        }
+        if (t.data.byteLength > this.limits.maxTensorBytes) {
+          limitExceeded('byte size', t.data.byteLength, this.limits.maxTensorBytes, { ...context, tensor: name }, 'maxTensorBytes');
         }
         values.set(name, t);
         liveBytes += t.data.byteLength;
@@ -157,6 +165,17 @@ export async function loadModel(source: string | Uint8Array, options: LoadOption
   const where: ErrorContext = file ? { file } : {};
   let bytes: Uint8Array;
   if (typeof source === 'string') {
+    const limits = resolveLimits(options.limits);
+    let size: number;
+    try {
+      const stat = await fs.promises.stat(source);
+      if (!stat.isFile()) throw new TorchParityError('usage', 'is not a file', where, 'give the path to the .onnx file');
+      size = stat.size;
+    } catch (error) {
+      throw asTorchParityError(error, 'usage', where, 'check the path to the .onnx file');
+    }
+    // Checked before reading, so a huge file is never pulled into memory.
+    if (size > limits.maxModelBytes) limitExceeded('file size', size, limits.maxModelBytes, where, 'maxModelBytes');
     try {
       bytes = await fs.promises.readFile(source);
     } catch (error) {
@@ -168,7 +187,7 @@ export async function loadModel(source: string | Uint8Array, options: LoadOption
   const externalData = externalSource(source, options);
   try {
     const record = decodeModel(bytes, { file, externalData, limits: options.limits });
-    const graph = importGraph(record, { file, precision: options.precision, fold: options.fold });
+    const graph = importGraph(record, { file, precision: options.precision, fold: options.fold, limits: options.limits });
     return new Session(graph, resolveLimits(options.limits));
   } catch (error) {
     throw asTorchParityError(error, 'internal', where);

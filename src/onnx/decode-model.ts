@@ -29,6 +29,7 @@ import {
   type ValueInfoRecord,
 } from './records.js';
 import { decodeTensor, type TensorDecodeContext } from './tensor-proto.js';
+import { checkNesting } from './wire-scan.js';
 
 export interface DecodeOptions {
   /** Shown in every error; also the folder external data is resolved against (by the caller). */
@@ -232,13 +233,15 @@ class Decoder {
   }
 
   func(f: IFunctionProto): FunctionRecord {
+    const nodes = f.node ?? [];
+    if (nodes.length > this.limits.maxNodes) limitExceeded('node count', nodes.length, this.limits.maxNodes, this.where(), 'maxNodes');
     return {
       name: f.name ?? '',
       domain: normalizeDomain(f.domain),
       inputs: [...(f.input ?? [])],
       outputs: [...(f.output ?? [])],
       attributes: [...(f.attribute ?? [])],
-      nodes: (f.node ?? []).map((n, i) => this.node(n, i, 1)),
+      nodes: nodes.map((n, i) => this.node(n, i, 1)),
       opsetImports: this.opsets(f.opsetImport),
     };
   }
@@ -249,10 +252,15 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
   const limits = resolveLimits(options.limits);
   const file = options.file;
   const where: ErrorContext = file ? { file } : {};
+  if (bytes.length > limits.maxModelBytes) limitExceeded('file size', bytes.length, limits.maxModelBytes, where, 'maxModelBytes');
+  checkNesting(bytes, limits, where);
   let proto: ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);
   } catch (error) {
+    if (isStackOverflow(error)) {
+      throw new TorchParityError('decode', 'the file nests messages too deeply to decode', where, 'the file is corrupt or hostile');
+    }
     throw asTorchParityError(
       error,
       'decode',
@@ -274,10 +282,11 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
     graph = decoder.graph(proto.graph, 0);
     functions = (proto.functions ?? []).map((f) => decoder.func(f));
   } catch (error) {
-    if (error instanceof RangeError && /call stack/i.test(error.message)) {
-      throw new TorchParityError('limit_exceeded', 'the model nests too deeply to decode', where);
+    if (isStackOverflow(error)) {
+      throw new TorchParityError('limit_exceeded', 'the model nests too deeply to decode', where, 'lower the nesting, or raise limits.maxGraphDepth');
     }
-    throw asTorchParityError(error, 'decode', where);
+    // Past protobuf decoding, anything but a TorchParityError is a torchparity bug, not a property of the file.
+    throw asTorchParityError(error, 'internal', where);
   }
   return {
     irVersion: longToNumber(proto.irVersion as number | LongLike, where, 'ir_version'),
@@ -289,4 +298,8 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
     externalData: decoder.externalUses,
     byteLength: bytes.length,
   };
+}
+
+function isStackOverflow(error: unknown): boolean {
+  return error instanceof RangeError && /call stack/i.test(error.message);
 }

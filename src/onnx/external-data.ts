@@ -52,6 +52,35 @@ function checkRange(size: number, offset: number, length: number | undefined, te
   return end - offset;
 }
 
+/** True when `real` (a resolved path) is `root` or below it. A file named '..data' inside root is inside. */
+function isInside(root: string, real: string): boolean {
+  const relative = path.relative(root, real);
+  return relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative);
+}
+
+/**
+ * Opens a resolved path for reading, refusing anything but a regular file: a FIFO would block open() forever, a
+ * device would read without end. fs failures become external_data errors.
+ */
+function openRegularFile(real: string, tensorName: string, location: string): { fd: number; size: number } {
+  const errno = (error: unknown) => (error as NodeJS.ErrnoException).code ?? String(error);
+  let fd: number;
+  try {
+    if (!fs.statSync(real).isFile()) refuse(tensorName, location, 'is not a regular file', 'point location at the exported .data file');
+    fd = fs.openSync(real, 'r');
+  } catch (error) {
+    if (error instanceof TorchParityError) throw error;
+    refuse(tensorName, location, `cannot be opened (${errno(error)})`, 'check the data file\'s permissions');
+  }
+  // fstat on the descriptor too: the file checked is then the file read, even if the path changed meanwhile.
+  const stat = fs.fstatSync(fd);
+  if (!stat.isFile()) {
+    fs.closeSync(fd);
+    refuse(tensorName, location, 'is not a regular file', 'point location at the exported .data file');
+  }
+  return { fd, size: stat.size };
+}
+
 /** Reads external data relative to the model's folder, refusing anything that resolves outside it. */
 export function fileExternalData(modelDir: string): ExternalDataSource {
   const root = fs.realpathSync(modelDir);
@@ -70,16 +99,17 @@ export function fileExternalData(modelDir: string): ExternalDataSource {
     let real: string;
     try {
       real = fs.realpathSync(resolved);
-    } catch {
-      refuse(tensorName, location, `was not found in ${root}`, 'copy the .data file next to the .onnx file it came with');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') {
+        refuse(tensorName, location, `was not found in ${root}`, 'copy the .data file next to the .onnx file it came with');
+      }
+      refuse(tensorName, location, `cannot be resolved (${code ?? String(error)})`, 'check the data file and the links leading to it');
     }
-    const relative = path.relative(root, real);
-    if (relative.startsWith('..') || path.isAbsolute(relative)) {
+    if (!isInside(root, real)) {
       refuse(tensorName, location, 'resolves (through a symbolic link) outside the model\'s folder', 'replace the link with the data file itself');
     }
-    const stat = fs.statSync(real);
-    if (!stat.isFile()) refuse(tensorName, location, 'is not a regular file', 'point location at the exported .data file');
-    const entry = { fd: fs.openSync(real, 'r'), size: stat.size };
+    const entry = openRegularFile(real, tensorName, location);
     open.set(location, entry);
     seen.add(location);
     return entry;
@@ -93,7 +123,12 @@ export function fileExternalData(modelDir: string): ExternalDataSource {
       const bytes = new Uint8Array(byteLength);
       let done = 0;
       while (done < byteLength) {
-        const n = fs.readSync(file.fd, bytes, done, byteLength - done, offset + done);
+        let n: number;
+        try {
+          n = fs.readSync(file.fd, bytes, done, byteLength - done, offset + done);
+        } catch (error) {
+          refuse(tensorName, location, `cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`, 'check the data file');
+        }
         if (n === 0) refuse(tensorName, location, 'ended before the tensor\'s bytes', 'the data file is truncated');
         done += n;
       }

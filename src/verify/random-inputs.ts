@@ -1,6 +1,7 @@
 import { TorchParityError } from '../errors.js';
+import { checkedElementCount, resolveLimits, storageBytes, type Limits } from '../limits.js';
 import type { GraphInput } from '../ir/graph.js';
-import { allocate, isFloat, sizeOf, type Tensor } from '../tensor.js';
+import { allocate, isFloat, type Tensor } from '../tensor.js';
 
 export type Distribution = 'normal' | 'uniform' | 'int';
 
@@ -12,6 +13,8 @@ export interface RandomInputOptions {
   /** Sizes for symbolic dims by name; unnamed or unlisted symbols default to 1. */
   shapes?: Readonly<Record<string, readonly number[]>>;
   dims?: Readonly<Record<string, number>>;
+  /** Dims come from the model file (or --shape): checked against these before anything is allocated. */
+  limits?: Partial<Limits>;
 }
 
 /** mulberry32: small, fast, and the same sequence on every platform. */
@@ -67,11 +70,12 @@ export function randomInputs(inputs: readonly GraphInput[], options: RandomInput
   const random = rng(options.seed ?? 0);
   const normal = normalSampler(random);
   const dist = options.dist ?? 'normal';
+  const limits = resolveLimits(options.limits);
   const feeds: Record<string, Tensor> = {};
   for (const input of inputs) {
     if (input.defaultValue) continue;
     const dims = concreteDims(input, options);
-    const data = allocate(input.dtype, sizeOf(dims));
+    const data = allocate(input.dtype, checkedElementCount(dims, limits, { tensor: input.name }, storageBytes(input.dtype)));
     const floating = isFloat(input.dtype);
     const [low, high] = options.range ?? (dist === 'normal' ? [0, 1] : floating ? [-1, 1] : [0, 10]);
     for (let i = 0; i < data.length; i++) {
