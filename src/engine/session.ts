@@ -3,12 +3,15 @@ import * as path from 'node:path';
 import { asTorchParityError, TorchParityError, type ErrorContext } from '../errors.js';
 import type { Graph, GraphInput, GraphOutput, IrNode, Precision } from '../ir/graph.js';
 import { finishOutput, importGraph } from '../ir/import.js';
-import { limitExceeded, resolveLimits, type Limits } from '../limits.js';
+import { checkedElementCount, limitExceeded, resolveLimits, storageBytes, type Limits } from '../limits.js';
 import { decodeModel } from '../onnx/decode-model.js';
 import { fileExternalData, memoryExternalData, NO_EXTERNAL_DATA, type ExternalDataSource } from '../onnx/external-data.js';
-import { OpContext, type RunContext } from '../ops/declaration.js';
+import { OpContext, type RunContext, type ValueType } from '../ops/declaration.js';
 import type { Tensor } from '../tensor.js';
 import { checkFeeds } from './feeds.js';
+
+/** Inputs this small reach the run-time shape check with their values (shape, pads, scales, Range bounds). */
+const SMALL_VALUE = 64;
 
 export interface LoadOptions {
   /** 'float64' runs every float32 computation in float64: the referee for float32 disagreements. */
@@ -45,6 +48,8 @@ export class Session {
   /** For each step, the values whose last reader it is. */
   private readonly releaseAfter: string[][];
   private readonly consumed: Set<string>;
+  /** Per step: some output's size was not fully known at import, so it is checked against the limits at run time. */
+  private readonly dynamicSize: boolean[];
 
   constructor(graph: Graph, limits: Limits) {
     this.graph = graph;
@@ -59,6 +64,29 @@ export class Session {
     for (const [name, step] of lastUse) {
       if (!outputs.has(name) && !graph.constants.has(name)) this.releaseAfter[step]!.push(name);
     }
+    // Static sizes were checked at import (ir/import.ts); the rest depend on fed dims or computed values.
+    this.dynamicSize = graph.nodes.map((node) =>
+      node.outputs.some((o) => {
+        const dims = o === '' ? [] : graph.types.get(o)?.dims;
+        return dims === undefined || dims.some((d) => typeof d !== 'number');
+      }),
+    );
+  }
+
+  /**
+   * A node's output sizes from its own shape rule, given the actual input dims (and the values of small inputs:
+   * shapes, pads, scales), checked against the limits before its kernel allocates. A hostile attribute (pads of
+   * 2^31 on a model with a symbolic batch) or a computed shape then fails as limit_exceeded, not inside a kernel.
+   */
+  private checkOutputSizes(node: IrNode, inputs: readonly (Tensor | undefined)[], ctx: RunContext, context: ErrorContext): void {
+    const types: (ValueType | undefined)[] = inputs.map((t) =>
+      t === undefined ? undefined : { dtype: t.dtype, dims: t.dims, ...(t.data.length <= SMALL_VALUE ? { value: t } : {}) },
+    );
+    node.decl.shape(types, node.attrs, ctx).forEach((type, k) => {
+      const name = node.outputs[k];
+      if (!name || !type.dims || !type.dims.every((d): d is number => typeof d === 'number')) return;
+      checkedElementCount(type.dims, this.limits, { ...context, tensor: name }, storageBytes(type.dtype));
+    });
   }
 
   get inputs(): readonly GraphInput[] {
@@ -93,6 +121,7 @@ export class Session {
       }) as RunContext;
       let outputs: Tensor[];
       try {
+        if (this.dynamicSize[step]) this.checkOutputSizes(node, inputs, ctx, context);
         outputs = node.decl.run(inputs, node.attrs, ctx).map((t) => finishOutput(t, graph.precision));
       } catch (error) {
         throw asTorchParityError(error, 'internal', context, 'this is a torchparity bug; please report it with the model');
