@@ -1,13 +1,13 @@
 /**
  * Proof that the property suite bites: deliberately broken engine variants, each a small textual patch applied to a
  * temporary copy of the repository (src/, test/, configs and fixtures/regressions copied, node_modules linked). For
- * each, the fuzz property suite (test/fuzz) runs in the copy with its default budget and must fail. Prints a kill
- * table; exits 1 when a mutant survives, when a patch no longer applies (its `find` text must occur exactly once),
- * or when the unmutated suite does not pass to begin with.
+ * each, the property suites (test/fuzz/*.prop.test.ts) run in the copy with their default budgets and must fail,
+ * stopping at the first failing test. Prints a kill table; exits 1 when a mutant survives, when a patch no longer
+ * applies (its `find` text must occur exactly once), or when the unmutated suites do not pass to begin with.
  *
- *   npm run test:mutants                 all mutants
- *   npm run test:mutants -- conv-dilation pool-ceil-rule   only these
- *   npm run test:mutants -- --no-baseline                  skip the unmutated run
+ *   npm run test:mutants                                               all mutants
+ *   npm run test:mutants -- conv-dilation-ignored count-include-pad-ignored   only these
+ *   npm run test:mutants -- --no-baseline                              skip the unmutated run
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -118,6 +118,9 @@ export const MUTANTS: readonly Mutant[] = [
   },
 ];
 
+/** The property suites (test/fuzz/*.prop.test.ts): what must catch every mutant. */
+const PROPERTY_SUITE = '.prop.test.ts';
+
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const COPY = ['src', 'test', 'package.json', 'tsconfig.json', 'fixtures/regressions'];
 
@@ -157,7 +160,7 @@ function runSuite(dir: string): SuiteRun {
   const start = Date.now();
   const run = spawnSync(
     process.execPath,
-    [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/vitest.config.ts', 'test/fuzz', '--bail', '1', '--reporter', 'default'],
+    [path.join(ROOT, 'node_modules/vitest/vitest.mjs'), 'run', '--config', 'test/vitest.config.ts', PROPERTY_SUITE, '--bail', '1', '--reporter', 'default'],
     { cwd: dir, encoding: 'utf8', env: { ...process.env, CI: 'true', NO_COLOR: '1', FORCE_COLOR: '0' }, maxBuffer: 64 * 1024 * 1024 },
   );
   const output = `${run.stdout ?? ''}\n${run.stderr ?? ''}`;

@@ -31,6 +31,8 @@ export interface CampaignOptions {
   outDir?: string;
   /** Shrink failures with fast-check (default true). */
   shrink?: boolean;
+  /** Explicit atol/rtol instead of each case's bound (exact cases stay exact). */
+  allclose?: { rtol: number; atol: number };
   onProgress?: (p: Progress) => void;
   onFailure?: (f: FailureRecord) => void;
 }
@@ -62,6 +64,8 @@ export interface CampaignResult {
   format: 'torchparity-fuzz/1';
   versions: { torchparity: string; onnxruntime: string };
   seed: number;
+  /** The comparison policy: each case's own bound (reduction, exact, pointwise) or explicit rtol/atol. */
+  tolerance: string;
   shards: Shard[];
   families: string[];
   cases: number;
@@ -79,10 +83,10 @@ export function familyOf(families: readonly Family[], caseSeed: number): Family 
   return families[caseSeed % families.length]!;
 }
 
-function check(family: Family, seed: number, onFirst: (c: FuzzCase, r: CaseResult) => void, path?: string) {
+function check(family: Family, seed: number, onFirst: (c: FuzzCase, r: CaseResult) => void, path: string | undefined, options: CaseOptions) {
   let first = true;
   const property = fc.asyncProperty(mixedArbitrary(family), async (c) => {
-    const r = await runCase(c, { family });
+    const r = await runCase(c, { family, allclose: options.allclose });
     if (first) {
       first = false;
       onFirst(c, r);
@@ -93,16 +97,23 @@ function check(family: Family, seed: number, onFirst: (c: FuzzCase, r: CaseResul
 }
 
 /** One case: run it, and when it fails shrink it and write its reproducer. */
+interface CaseOptions {
+  outDir?: string;
+  shrink?: boolean;
+  path?: string;
+  allclose?: { rtol: number; atol: number };
+}
+
 export async function runIndexedCase(
   family: Family,
   seed: number,
-  options: { outDir?: string; shrink?: boolean; path?: string },
+  options: CaseOptions,
 ): Promise<{ c: FuzzCase; result: CaseResult; failure?: Omit<FailureRecord, 'index'> }> {
   let c!: FuzzCase;
   let result!: CaseResult;
   if (options.shrink === false) {
     c = fc.sample(mixedArbitrary(family), { seed, numRuns: 1 })[0]!;
-    result = await runCase(c, { family });
+    result = await runCase(c, { family, allclose: options.allclose });
   }
   const details =
     options.shrink === false
@@ -115,6 +126,7 @@ export async function runIndexedCase(
             result = r;
           },
           options.path,
+          options,
         );
   if (result.verdict !== 'fail') return { c, result };
   let minimal = c;
@@ -123,7 +135,7 @@ export async function runIndexedCase(
   if (details?.failed && details.counterexample) {
     minimal = details.counterexample[0];
     path = details.counterexamplePath ?? undefined;
-    minimalResult = await runCase(minimal, { family });
+    minimalResult = await runCase(minimal, { family, allclose: options.allclose });
     if (minimalResult.verdict !== 'fail') {
       minimal = c;
       minimalResult = result;
@@ -154,7 +166,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     if (options.timeMs !== undefined && elapsed >= options.timeMs) break;
     const caseSeed = deriveSeed(options.seed, k);
     const family = familyOf(options.families, caseSeed);
-    const { c, result, failure } = await runIndexedCase(family, caseSeed, { outDir: options.outDir, shrink: options.shrink });
+    const { c, result, failure } = await runIndexedCase(family, caseSeed, { outDir: options.outDir, shrink: options.shrink, allclose: options.allclose });
     cases++;
     recordCase(perOp, c, result);
     for (const key of Object.keys(timings) as (keyof typeof timings)[]) timings[key] += result.timings[key];
@@ -176,6 +188,7 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
     format: 'torchparity-fuzz/1',
     versions: { torchparity: TORCHPARITY_VERSION, onnxruntime: onnxruntimeVersion() },
     seed: options.seed,
+    tolerance: options.allclose ? `rtol ${options.allclose.rtol}, atol ${options.allclose.atol} (exact cases bit-exact)` : 'per-case bounds (compare/bound.ts)',
     shards: [shard],
     families: options.families.map((f) => f.name),
     cases,
@@ -190,6 +203,8 @@ export async function runCampaign(options: CampaignOptions): Promise<CampaignRes
 export function mergeCampaigns(results: readonly CampaignResult[]): CampaignResult {
   if (results.length === 0) throw new Error('nothing to merge');
   const seeds = new Set(results.map((r) => r.seed));
+  const policies = new Set(results.map((r) => r.tolerance));
+  if (policies.size > 1) throw new Error(`results use different tolerances (${[...policies].join('; ')})`);
   if (seeds.size > 1) throw new Error(`results come from different seeds (${[...seeds].join(', ')}); shards of one campaign share its seed`);
   const merged: CampaignResult = {
     ...results[0]!,

@@ -1,6 +1,6 @@
 import { boundTolerance, maxDeviation, pointwiseBound, reductionBound, roundToFloat32, type Against } from '../compare/bound.js';
 import { compareTensors, describeComparison, type Comparison } from '../compare/compare.js';
-import { EXACT } from '../compare/tolerance.js';
+import { allclose, EXACT } from '../compare/tolerance.js';
 import { loadModel } from '../engine/session.js';
 import { isTorchParityError } from '../errors.js';
 import { onnxruntimeVersion, runOnnxruntime } from '../oracle/onnxruntime.js';
@@ -84,7 +84,8 @@ export function buildCase(c: FuzzCase): { model: BuiltModel; magnitude?: BuiltMo
   return { model, magnitude };
 }
 
-function toleranceFor(check: CheckSpec, expected: Tensor, magnitude: Tensor | undefined, against: Against) {
+function toleranceFor(check: CheckSpec, expected: Tensor, magnitude: Tensor | undefined, against: Against, explicit?: RunCaseOptions['allclose']) {
+  if (explicit && check.kind !== 'exact') return allclose(explicit.rtol, explicit.atol);
   switch (check.kind) {
     case 'exact':
       return EXACT;
@@ -116,6 +117,8 @@ export const ORT_OFFICIAL_OPSET = 26;
 export interface RunCaseOptions {
   /** The family, for its documented refusals and divergences. */
   family?: Family;
+  /** Explicit |a − e| ≤ atol + rtol·|e| instead of the case's bound (exact cases stay exact). */
+  allclose?: { rtol: number; atol: number };
 }
 
 export async function runCase(c: FuzzCase, options: RunCaseOptions = {}): Promise<CaseResult> {
@@ -172,9 +175,9 @@ export async function runCase(c: FuzzCase, options: RunCaseOptions = {}): Promis
     const ref = referee[name]!;
     const mag = magnitudes?.[name];
     const refExpected = c.check.kind === 'exact' ? tensor('float32', ref.dims, roundToFloat32(ref.data)) : ref;
-    const check: OutputCheck = { name, vsReferee: compareTensors(mine, refExpected, toleranceFor(c.check, refExpected, mag, 'referee')) };
+    const check: OutputCheck = { name, vsReferee: compareTensors(mine, refExpected, toleranceFor(c.check, refExpected, mag, 'referee', options.allclose)) };
     const theirs = oracle?.[name];
-    if (theirs) check.vsOnnxruntime = compareTensors(mine, theirs, toleranceFor(c.check, theirs, mag, 'float32'));
+    if (theirs) check.vsOnnxruntime = compareTensors(mine, theirs, toleranceFor(c.check, theirs, mag, 'float32', options.allclose));
     return check;
   });
   const artifacts = { model, ours, oracle, referee };

@@ -111,3 +111,18 @@ describe('torchparity fuzz (CLI)', () => {
     expect(() => parseShard('4/4')).toThrow(/i\/n/);
   });
 });
+
+describe('explicit tolerances', () => {
+  it('--rtol/--atol replace the bounds and are recorded; absurdly tight ones make reductions fail', async () => {
+    const loose = await runCampaign({ families: [convFamily], seed: 8, runs: 3, allclose: { rtol: 1e-3, atol: 1e-4 }, shrink: false });
+    expect(loose.tolerance).toBe('rtol 0.001, atol 0.0001 (exact cases bit-exact)');
+    expect(loose.failures).toEqual([]);
+    const c = fc.sample(convFamily.arbitrary('normal'), { seed: 21, numRuns: 40 }).find((x) => x.check.kind === 'reduction' && (x.nodes[0]!.attributes!.auto_pad ?? 'NOTSET') === 'NOTSET')!;
+    const tight = await runCase(c, { family: convFamily, allclose: { rtol: 0, atol: 0 } });
+    const bounded = await runCase(c, { family: convFamily });
+    expect(bounded.verdict).toBe('pass');
+    // Zero tolerance against the float64 referee: float32 rounding alone fails it.
+    expect(tight.outputs[0]!.vsReferee!.tolerance).toBe('rtol 0, atol 0');
+    expect(tight.verdict).toBe('fail');
+  });
+});

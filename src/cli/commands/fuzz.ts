@@ -85,7 +85,7 @@ export function renderCampaign(r: CampaignResult, io: CliIO): string {
   lines.push(
     '',
     `time: model build ${pct(t.build)}, ours ${pct(t.ours)}, float64 referee ${pct(t.referee)}, onnxruntime ${pct(t.oracle)}`,
-    `${r.cases} cases in ${formatMs(r.elapsedMs)}, seed ${r.seed}, shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(' ')}, ` +
+    `${r.cases} cases in ${formatMs(r.elapsedMs)}, seed ${r.seed}, tolerance: ${r.tolerance}, shards ${r.shards.map((s) => `${s.index}/${s.count}`).join(' ')}, ` +
       `torchparity ${r.versions.torchparity}, onnxruntime ${r.versions.onnxruntime}`,
   );
   return lines.join('\n');
@@ -99,8 +99,9 @@ export const fuzzCommand: Command = {
     'Generates random single-op and small multi-op models (shapes, strides, pads, dilations, groups, auto_pad,',
     'ceil_mode, ... within the ranges PyTorch allows), runs each on torchparity, on onnxruntime-node (one thread,',
     'graph optimizations off) and on torchparity in float64, and compares with an error bound scaled by the',
-    'reduction (bit-exact for small-integer data). Case k is generated from a seed derived from (--seed, k), so a',
-    'campaign is reproducible and --shard i/n (cases with k mod n = i) splits it into disjoint parts whose --json',
+    'reduction (bit-exact for small-integer data; --rtol/--atol replace the bounds). Case k is generated from a',
+    'seed derived from (--seed, k), so a campaign is reproducible and --shard i/n (cases with k mod n = i) splits',
+    'it into disjoint parts whose --json',
     'results merge with --merge. Each failure is shrunk to a minimal case, printed with its seed and shrink path,',
     'and written to --out as a test directory that `torchparity verify` replays.',
     '',
@@ -118,6 +119,8 @@ export const fuzzCommand: Command = {
     { name: 'json', type: 'string', value: 'FILE', help: 'write the results as JSON (mergeable across shards)' },
     { name: 'merge', type: 'string', repeat: true, value: 'FILE', help: 'merge shard results (JSON) instead of fuzzing (repeatable)' },
     { name: 'replay', type: 'string', value: 'SEED[:PATH]', help: 'rerun one case from its printed seed and shrink path (one family in --ops)' },
+    { name: 'rtol', type: 'number', help: 'explicit relative tolerance instead of the per-case error bounds (exact cases stay bit-exact)' },
+    { name: 'atol', type: 'number', help: 'explicit absolute tolerance (with --rtol; default 0 when only --rtol is given)' },
     { name: 'no-shrink', type: 'flag', help: 'report failures as generated, without shrinking' },
   ],
   async run({ options }, io) {
@@ -129,13 +132,15 @@ export const fuzzCommand: Command = {
       return merged.failures.length ? EXIT_MISMATCH : EXIT_OK;
     }
     const families = selectFamilies(options.ops as string | undefined);
+    const explicit = options.rtol !== undefined || options.atol !== undefined;
+    const allclose = explicit ? { rtol: Number(options.rtol ?? 0), atol: Number(options.atol ?? 0) } : undefined;
     const outDir = String(options.out);
     if (options.replay !== undefined) {
       if (families.length !== 1) throw new TorchParityError('usage', '--replay needs exactly one family in --ops (the one the failure printed)');
       const [seedText, path] = String(options.replay).split(/:(.*)/s);
       const seed = Number(seedText);
       if (!Number.isInteger(seed)) throw new TorchParityError('usage', `--replay '${options.replay}' is not SEED or SEED:PATH`);
-      const { c, result, failure } = await runIndexedCase(families[0]!, seed, { outDir, path: path || undefined, shrink: !options['no-shrink'] });
+      const { c, result, failure } = await runIndexedCase(families[0]!, seed, { outDir, path: path || undefined, shrink: !options['no-shrink'], allclose });
       io.out(`${c.title}\n${result.verdict}: ${result.reason}`);
       if (failure) io.out(failureText({ index: -1, ...failure }));
       return failure ? EXIT_MISMATCH : EXIT_OK;
@@ -162,6 +167,7 @@ export const fuzzCommand: Command = {
       timeMs,
       shard,
       outDir,
+      allclose,
       shrink: !options['no-shrink'],
       onProgress: io.isTTY
         ? (p) => {
