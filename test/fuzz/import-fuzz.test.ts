@@ -68,7 +68,7 @@ describe('import fuzzer', () => {
     // An ints attribute of 3 M elements: protobufjs makes a Long object of each, far past a 32 MB heap.
     const model = onnx.ModelProto.decode(slow.bytes);
     const ints = new Array<number>(3_000_000).fill(2 ** 40);
-    model.graph!.node[0]!.attribute!.push({ name: 'strides', type: 7, ints });
+    model.graph!.node![0]!.attribute!.push({ name: 'strides', type: 7, ints });
     const bytes = onnx.ModelProto.encode(model).finish();
     const small = new ImportCaseRunner(32);
     try {
