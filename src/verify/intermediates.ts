@@ -19,9 +19,9 @@ import type { Reference } from './reference.js';
  * the node guilty: its inputs may already differ. So an over-bound node is re-run on the reference's own inputs; if
  * it still disagrees it diverges on its own (a root cause), else it only carries differences from upstream (cascade).
  *
- * Memory stays bounded: reference values are fetched in chunks of at most `chunkBytes` in execution order, each is
- * dropped once the last node reading it has been checked, and our engine's values are seen through the tap and
- * never kept. What is held at the peak is reported (memory.peakHeldBytes), next to what all the compared values
+ * Memory stays bounded: reference values are fetched in chunks of at most `chunkBytes` in execution order (for
+ * onnxruntime, each chunk from a copy of the model cut to expose just those values), each is dropped once the last
+ * node reading it has been checked, and our engine's values are seen through the tap and never kept. What is held at the peak is reported (memory.peakHeldBytes), next to what all the compared values
  * add up to (memory.totalBytes).
  */
 

@@ -11,9 +11,9 @@ import type { Tensor } from '../tensor.js';
 import { roundToFloat32Tensor } from './node-check.js';
 
 /**
- * What intermediates are compared against: onnxruntime running a copy of the model in which every intermediate
- * value is a graph output (onnxruntime cannot return a value that is not one), or — when onnxruntime refuses the
- * model — torchparity's own float64 run. Either way values are fetched by name, a few at a time.
+ * What intermediates are compared against: onnxruntime running a copy of the model in which the values asked for
+ * are graph outputs (onnxruntime cannot return a value that is not one), or — when onnxruntime refuses the model —
+ * torchparity's own float64 run. Either way values are fetched by name, a few at a time.
  */
 export interface Reference {
   kind: 'onnxruntime' | 'float64';
@@ -31,17 +31,42 @@ export function intermediateNames(graph: Graph): string[] {
   return names;
 }
 
-/** The model with `names` added to its graph outputs (typed from shape inference, no shape so nothing is checked). */
+/**
+ * The model cut to compute exactly `names`: those values are its only graph outputs (typed from shape inference,
+ * no shape so nothing is checked) and only the nodes they depend on are kept, with their weights. onnxruntime keeps
+ * every graph output of a run alive until the run ends, so a model that exposes all intermediates at once would hold
+ * them all in native memory even when a run fetches a few; cut like this, a run holds what it returns plus what its
+ * own planner keeps live. Graph inputs stay as they are, so the same feeds fit every cut.
+ */
 export function withOutputs(graph: Graph, names: readonly string[]): ModelRecord {
   const record = graph.source;
-  const existing = new Set(record.graph.outputs.map((o) => o.name));
-  const extra: ValueInfoRecord[] = names
-    .filter((n) => !existing.has(n))
-    .map((name) => {
-      const dtype = graph.types.get(name)?.dtype;
-      return dtype ? { name, dtype } : { name };
-    });
-  return { ...record, graph: { ...record.graph, outputs: [...record.graph.outputs, ...extra] } };
+  const outputs: ValueInfoRecord[] = names.map((name) => {
+    const dtype = graph.types.get(name)?.dtype;
+    return dtype ? { name, dtype } : { name };
+  });
+  const nodes = record.graph.nodes;
+  // Subgraph attributes (If, Loop) may read outer values that node inputs do not list: keep every node then.
+  const hasSubgraphs = nodes.some((n) => n.attributes.some((a) => a.kind === 'graph' || a.kind === 'graphs'));
+  let kept = nodes;
+  if (!hasSubgraphs) {
+    const producer = new Map<string, number>();
+    nodes.forEach((n, i) => n.outputs.forEach((o) => o !== '' && producer.set(o, i)));
+    const keep = new Set<number>();
+    const stack = names.map((n) => producer.get(n)).filter((i): i is number => i !== undefined);
+    while (stack.length) {
+      const i = stack.pop()!;
+      if (keep.has(i)) continue;
+      keep.add(i);
+      for (const input of nodes[i]!.inputs) {
+        const p = input === '' ? undefined : producer.get(input);
+        if (p !== undefined && !keep.has(p)) stack.push(p);
+      }
+    }
+    kept = nodes.filter((_, i) => keep.has(i));
+  }
+  const read = new Set([...kept.flatMap((n) => n.inputs), ...record.graph.inputs.map((i) => i.name)]);
+  const initializers = record.graph.initializers.filter((i) => read.has(i.name));
+  return { ...record, graph: { ...record.graph, nodes: kept, initializers, outputs } };
 }
 
 export interface OracleModelFile {
@@ -74,28 +99,43 @@ export function encodeForOracle(model: ModelRecord, inlineLimitBytes = INLINE_LI
   return { model: file, cleanup: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Opens onnxruntime on the model re-emitted with every intermediate as an output. Throws oracle_failure on refusal. */
+/**
+ * onnxruntime as the reference: each fetch runs the model cut to the values asked for (see withOutputs), in a
+ * session opened for that fetch and released after it. The first cut is opened here, so a model onnxruntime refuses
+ * to load fails now (oracle_failure), before any comparison starts.
+ */
 export async function onnxruntimeReference(
   graph: Graph,
   feeds: Readonly<Record<string, Tensor>>,
   options: { inlineLimitBytes?: number } = {},
 ): Promise<Reference> {
-  const encoded = encodeForOracle(withOutputs(graph, intermediateNames(graph)), options.inlineLimitBytes);
-  let session: OracleSession;
-  try {
-    session = await openOnnxruntime(encoded.model, { file: graph.file, quiet: true });
-  } catch (error) {
-    encoded.cleanup();
-    throw error;
-  }
+  const open = async (names: readonly string[]): Promise<{ session: OracleSession; cleanup: () => void }> => {
+    const encoded = encodeForOracle(withOutputs(graph, names), options.inlineLimitBytes);
+    try {
+      return { session: await openOnnxruntime(encoded.model, { file: graph.file, quiet: true }), cleanup: encoded.cleanup };
+    } catch (error) {
+      encoded.cleanup();
+      throw error;
+    }
+  };
+  const first = intermediateNames(graph).slice(0, 1);
+  const probe = await open(first.length ? first : graph.outputs.map((o) => o.name));
+  const version = probe.session.version;
+  await probe.session.release();
+  probe.cleanup();
   return {
     kind: 'onnxruntime',
-    label: `onnxruntime ${session.version}`,
-    fetch: (names) => session.run(feeds, names),
-    async close() {
-      await session.release();
-      encoded.cleanup();
+    label: `onnxruntime ${version}`,
+    async fetch(names) {
+      const { session, cleanup } = await open(names);
+      try {
+        return await session.run(feeds, names);
+      } finally {
+        await session.release();
+        cleanup();
+      }
     },
+    close: async () => {},
   };
 }
 

@@ -5,6 +5,7 @@ import { bufferIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
 import { loadModel } from '../../src/engine/session.js';
 import type { NodeOverride } from '../../src/verify/node-check.js';
+import { withOutputs } from '../../src/verify/reference.js';
 import { verify, type VerifyReport } from '../../src/verify/verify.js';
 import { buildModel } from '../../src/fuzz/model-builder.js';
 import { float32, type Tensor } from '../../src/tensor.js';
@@ -151,6 +152,18 @@ describe('verify --intermediates', () => {
     expect(inter.memory.fetches).toBeGreaterThanOrEqual(layers - 1);
     expect(inter.memory.peakHeldValues).toBeLessThanOrEqual(4);
     expect(inter.memory.peakHeldBytes).toBeLessThanOrEqual(4 * value);
+  });
+
+  it('onnxruntime is given only the values a fetch asks for and the nodes they need (it holds every graph output until a run ends)', async () => {
+    const session = await loadModel('fixtures/seed/seed_torchscript/model.onnx');
+    const cut = withOutputs(session.graph, ['/layer3/layer3.0/Conv_output_0']);
+    expect(cut.graph.outputs.map((o) => o.name)).toEqual(['/layer3/layer3.0/Conv_output_0']);
+    expect(cut.graph.nodes.map((n) => n.opType)).toEqual(['Conv', 'Relu', 'MaxPool', 'Conv']);
+    expect(cut.graph.inputs.map((i) => i.name)).toEqual(session.graph.source.graph.inputs.map((i) => i.name));
+    expect(cut.graph.initializers.every((i) => cut.graph.nodes.some((n) => n.inputs.includes(i.name)))).toBe(true);
+    expect(cut.graph.initializers.map((i) => i.name).sort()).toEqual(
+      cut.graph.nodes.flatMap((n) => n.inputs.slice(1)).filter((name) => name !== '').sort(),
+    );
   });
 
   it('a model onnxruntime refuses (SAME padding with dilation) is compared node by node with the float64 run', async () => {
