@@ -3,8 +3,8 @@ import type { Tensor } from '../tensor.js';
 /**
  * Where in a tensor the error sits, per output channel: for a divergent Conv or pool, an error only along the border
  * points at padding, one only in the last row or column at ceil_mode or at how SAME padding is split. Maps are
- * small enough for a JSON report and an HTML page: channels beyond `maxChannels` are left out (the worst are kept)
- * and sides beyond `maxSide` are max-pooled in blocks.
+ * small enough for a JSON report and an HTML page: channels beyond `maxChannels` (64) are left out (the worst are kept)
+ * and sides beyond `maxSide` (32) are max-pooled in blocks, which keeps a border or a last row visible.
  */
 export interface HeatmapChannel {
   /** Channel index in the output (0 for rank ≤ 2 outputs, which have one map). */
@@ -35,7 +35,7 @@ const round = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : v 
 
 export function heatmapOf(output: string, actual: Tensor, expected: Tensor, options: { maxChannels?: number; maxSide?: number } = {}): Heatmap {
   const maxChannels = options.maxChannels ?? 64;
-  const maxSide = options.maxSide ?? 64;
+  const maxSide = options.maxSide ?? 32;
   const dims = expected.dims;
   const rank = dims.length;
   // Axes: [outer (max-reduced), channel, depth (max-reduced), rows, cols].
