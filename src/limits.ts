@@ -36,12 +36,30 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxModelBytes: 2 ** 31 - 1,
 });
 
+/** Set only by withDefaultLimits, for the span of one CLI command. */
+let processDefaults: Partial<Limits> = {};
+
+/**
+ * Runs `body` with `overrides` as the defaults every resolveLimits call starts from: how the CLI's `--limit NAME=N`
+ * reaches every model a command loads without threading options through each command. The library API never sets
+ * it; explicit `{ limits }` options still win.
+ */
+export async function withDefaultLimits<T>(overrides: Partial<Limits>, body: () => Promise<T>): Promise<T> {
+  const previous = processDefaults;
+  processDefaults = { ...previous, ...resolveLimits(overrides) };
+  try {
+    return await body();
+  } finally {
+    processDefaults = previous;
+  }
+}
+
 /**
  * Defaults with the caller's overrides. An override that is not a positive integer is a usage error here, not a
  * limit that silently never trips (NaN compares false with everything).
  */
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
-  const limits = { ...DEFAULT_LIMITS };
+  const limits = { ...DEFAULT_LIMITS, ...processDefaults };
   for (const [name, value] of Object.entries(overrides) as [keyof Limits, unknown][]) {
     if (value === undefined) continue;
     if (!(name in DEFAULT_LIMITS)) {
@@ -56,11 +74,12 @@ export function resolveLimits(overrides: Partial<Limits> = {}): Limits {
 }
 
 export function limitExceeded(what: string, found: number, limit: number, context: ErrorContext, option: keyof Limits): never {
+  const shown = Number.isSafeInteger(found) ? String(found) : found.toPrecision(3);
   throw new TorchParityError(
     'limit_exceeded',
-    `${what} is ${found}, over the limit of ${limit}`,
+    `${what} is ${shown}, over the limit of ${limit} (${option})`,
     context,
-    `if the model is genuine, raise the limit with { limits: { ${option}: ... } }`,
+    `a corrupt or hostile file is the usual cause; if the model is genuine, raise the limit: --limit ${option}=N on the command line, { limits: { ${option}: N } } in loadModel`,
   );
 }
 
@@ -85,7 +104,9 @@ export function checkedElementCount(
   for (const d of dims) {
     count *= d;
     if (count > limits.maxTensorElements) {
-      limitExceeded(`element count of [${dims.join(',')}]`, count, limits.maxTensorElements, context, 'maxTensorElements');
+      // The whole product for the message (a float: it may be far past 2^53); the check itself stopped early.
+      const total = dims.reduce((p, x) => p * x, 1);
+      limitExceeded(`element count of [${dims.join(',')}]`, total, limits.maxTensorElements, context, 'maxTensorElements');
     }
   }
   if (count * bytesPerElement > limits.maxTensorBytes) {

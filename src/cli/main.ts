@@ -2,6 +2,7 @@
 import * as fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { isTorchParityError } from '../errors.js';
+import { withDefaultLimits } from '../limits.js';
 import { TORCHPARITY_VERSION } from '../version.js';
 import { formatOptions, parseArgs, type OptionSpec } from './args.js';
 import { EXIT_ERROR, type CliHooks, type Command } from './command.js';
@@ -12,12 +13,14 @@ import { reduceCommand } from './commands/reduce.js';
 import { runCommand } from './commands/run.js';
 import { verifyCommand } from './commands/verify.js';
 import { processIO, type CliIO } from './io.js';
+import { limitsFromArgs } from './limits.js';
 
 export const COMMANDS: readonly Command[] = [verifyCommand, reduceCommand, runCommand, inspectCommand, conformCommand, fuzzCommand];
 
 const GLOBAL_OPTIONS: OptionSpec[] = [
   { name: 'help', type: 'flag', help: 'show this help' },
   { name: 'debug', type: 'flag', help: 'show stack traces of errors' },
+  { name: 'limit', type: 'string', repeat: true, value: 'NAME=N', help: 'raise or lower a resource limit for every model loaded, e.g. maxTensorElements=4000000000 (repeatable)' },
 ];
 
 function topHelp(): string {
@@ -64,11 +67,14 @@ export async function main(argv: readonly string[], io: CliIO = processIO(), hoo
       io.out(commandHelp(command));
       return 0;
     }
-    return await command.run(args, io, hooks);
+    const limits = limitsFromArgs((args.options.limit as string[] | undefined) ?? []);
+    return await withDefaultLimits(limits, () => command.run(args, io, hooks));
   } catch (error) {
     if (isTorchParityError(error)) {
       io.err(`torchparity ${command.name}: error [${error.code}] ${error.describe()}`);
       if (debug && error.stack) io.err(error.stack);
+      // 'internal' wraps a foreign exception: its own stack is where the bug is.
+      if (debug && error.cause instanceof Error && error.cause.stack) io.err(`caused by: ${error.cause.stack}`);
     } else {
       io.err(`torchparity ${command.name}: internal error: ${error instanceof Error ? error.message : String(error)}`);
       io.err(debug && error instanceof Error && error.stack ? error.stack : '  (this is a torchparity bug; rerun with --debug for the stack and please report it)');
