@@ -8,7 +8,7 @@ import type { WindowGeometry } from './geometry.js';
  * input form one contiguous run of t, so each output is described per axis by its first inside position and two
  * counts, and the window is their product (a box).
  */
-interface AxisWindows {
+export interface AxisWindows {
   /** Input index of the first tap that lands inside the input. */
   first: Int32Array;
   /** Taps inside the input [0, input). */
@@ -40,14 +40,14 @@ function axisWindows(g: WindowGeometry, axis: number): AxisWindows {
   return { first, inside, padded };
 }
 
-interface Prepared {
+export interface Prepared {
   g: WindowGeometry;
   axes: [AxisWindows, AxisWindows, AxisWindows];
   inPlane: number;
   outPlane: number;
 }
 
-function prepare(geometry: WindowGeometry): Prepared {
+export function prepare(geometry: WindowGeometry): Prepared {
   const g = as3d(geometry);
   const [D, H, W] = g.input as [number, number, number];
   const [OD, OH, OW] = g.output as [number, number, number];

@@ -1,6 +1,7 @@
 import { TorchParityError, type ErrorCode } from '../errors.js';
 import type { Limits } from '../limits.js';
 import type { Dim } from '../onnx/records.js';
+import type { EngineHooks } from './engine-hooks.js';
 import type { DType, Tensor } from '../tensor.js';
 
 /**
@@ -94,6 +95,8 @@ export interface RunContext extends OpContext {
    * tensor values check it with checkOutputSize(ctx, dims, dtype) from limits.ts before allocating.
    */
   readonly limits?: Limits;
+  /** Engine services for fast kernels (memo of constant-derived data, Relu fusion, threads); absent at import. */
+  readonly engine?: EngineHooks;
 }
 
 export interface OpDeclaration<M extends AttrMap = AttrMap> {

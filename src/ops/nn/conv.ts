@@ -1,7 +1,10 @@
-import { convDirect } from '../../kernels/conv.js';
+import { convDirect, type ConvParams } from '../../kernels/conv.js';
+import { allFinite, convShape, fastConvPath, usesPaddedTaps } from '../../kernels/conv-fast.js';
+import { reluInPlace } from '../../kernels/tile.js';
 import { windowOutputSize } from '../../kernels/geometry.js';
 import { sizeOf, tensor, type FloatData, type Tensor } from '../../tensor.js';
-import { defineOp, type Attrs, type OpContext, type ValueType } from '../declaration.js';
+import { defineOp, type Attrs, type OpContext, type RunContext, type ValueType } from '../declaration.js';
+import { memoized, runKernelTask } from '../engine-hooks.js';
 import { FLOATS } from '../float-types.js';
 import { allKnown, requireDims, sameDim } from '../shape-utils.js';
 import { resolveWindow, WINDOW_ATTRIBUTES } from './window.js';
@@ -69,15 +72,33 @@ export const conv = defineOp({
     const outChannels = w!.dims[0]!;
     const dims = [batch, outChannels, ...window.output];
     const y = tensor(x!.dtype, dims);
+    const relu = ctx.engine?.relu === true;
     if (sizeOf(dims) > 0) {
-      convDirect(x!.data as FloatData, w!.data as FloatData, b?.data as FloatData | undefined, y.data as FloatData, {
-        batch,
-        inChannels,
-        outChannels,
-        group: attrs.group,
-        geometry: window,
-      });
+      const params: ConvParams = { batch, inChannels, outChannels, group: attrs.group, geometry: window };
+      if (!convFastPath(x!, w!, b, y, params, relu, ctx)) {
+        convDirect(x!.data as FloatData, w!.data as FloatData, b?.data as FloatData | undefined, y.data as FloatData, params);
+        if (relu) reluInPlace(y.data as FloatData);
+      }
     }
     return [y];
   },
 });
+
+/**
+ * float32 convolutions run on the fast kernels (kernels/conv-fast.ts; convDirect stays the reference for float64
+ * referee runs and float16). The implicit-GEMM path multiplies padded taps by their weights, which only differs from
+ * convDirect's skipping them when a weight is ±Infinity or NaN: such a padded convolution takes the reference.
+ */
+function convFastPath(x: Tensor, w: Tensor, b: Tensor | undefined, y: Tensor, params: ConvParams, relu: boolean, ctx: RunContext): boolean {
+  if (x.dtype !== 'float32' || !(x.data instanceof Float32Array) || !(w.data instanceof Float32Array) || !(y.data instanceof Float32Array)) {
+    return false;
+  }
+  const shape = convShape(params);
+  const path = fastConvPath(shape);
+  const weights = w.data;
+  if (usesPaddedTaps(shape, path) && !memoized(ctx, 'weights-finite', [1], () => allFinite(weights))) return false;
+  const bias = b?.data as Float32Array | undefined;
+  const stable = [ctx.engine?.constantInputs[1] ? weights : undefined, ctx.engine?.constantInputs[2] ? bias : undefined];
+  runKernelTask(ctx, { kind: 'conv', x: x.data, w: weights, bias, out: y.data, shape, path, relu }, stable.filter((a): a is Float32Array => a !== undefined));
+  return true;
+}

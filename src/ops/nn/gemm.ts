@@ -1,7 +1,10 @@
 import { gemm, type GemmBias, type GemmData } from '../../kernels/gemm.js';
+import { transposeWeights } from '../../kernels/gemm-fast.js';
+import { reluInPlace } from '../../kernels/tile.js';
 import type { Dim } from '../../onnx/records.js';
 import { isInteger, tensor, type DType, type Tensor } from '../../tensor.js';
-import { defineVersions, type OpContext, type ValueType } from '../declaration.js';
+import { defineVersions, type OpContext, type RunContext, type ValueType } from '../declaration.js';
+import { memoized, runKernelTask } from '../engine-hooks.js';
 import { FLOATS } from '../float-types.js';
 import { requireDims, sameDim } from '../shape-utils.js';
 
@@ -70,11 +73,13 @@ function biasView(c: Tensor): GemmBias {
   return { data: c.data as GemmData, rowStride: rows === 1 ? 0 : cols, colStride: cols === 1 ? 0 : 1 };
 }
 
-function runGemm([a, b, c]: readonly (Tensor | undefined)[], attrs: GemmAttrs, ctx: OpContext): Tensor[] {
+function runGemm([a, b, c]: readonly (Tensor | undefined)[], attrs: GemmAttrs, ctx: RunContext): Tensor[] {
   const { transA, transB } = gemmGeometry(a, b, c, attrs, ctx);
   const [m, k] = (transA ? [a!.dims[1], a!.dims[0]] : a!.dims) as [number, number];
   const n = b!.dims[transB ? 0 : 1]!;
   const y = tensor(a!.dtype, [m, n]);
+  const relu = ctx.engine?.relu === true;
+  if (gemmFastPath(a!, b!, c, y, { M: m, N: n, K: k, alpha: attrs.alpha, beta: attrs.beta }, transA, transB, relu, ctx)) return [y];
   gemm(
     { M: m, N: n, K: k, transA, transB, alpha: attrs.alpha, beta: attrs.beta, integer: isInteger(a!.dtype) },
     { data: a!.data as GemmData, offset: 0 },
@@ -82,7 +87,51 @@ function runGemm([a, b, c]: readonly (Tensor | undefined)[], attrs: GemmAttrs, c
     c ? biasView(c) : undefined,
     { data: y.data as GemmData, offset: 0 },
   );
+  if (relu) reluInPlace(y.data as Float32Array | Float64Array);
   return [y];
+}
+
+/**
+ * float32 Gemm on the register-tiled kernel (kernels/gemm-fast.ts): the same float64 sums in the same k order as
+ * the reference, so the same bits. B is needed as [N, K]: in place when transB, else transposed once for a constant B.
+ */
+function gemmFastPath(
+  a: Tensor,
+  b: Tensor,
+  c: Tensor | undefined,
+  y: Tensor,
+  params: { M: number; N: number; K: number; alpha: number; beta: number },
+  transA: boolean,
+  transB: boolean,
+  relu: boolean,
+  ctx: RunContext,
+): boolean {
+  if (a.dtype !== 'float32' || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(y.data instanceof Float32Array)) {
+    return false;
+  }
+  if (c && !(c.data instanceof Float32Array)) return false;
+  const bData = b.data;
+  const weights = transB ? bData : memoized(ctx, 'b-transposed', [1], () => transposeWeights(bData, 0, params.K, params.N));
+  const bias = c ? biasView(c) : undefined;
+  const hooks = ctx.engine;
+  const stable: Float32Array[] = [];
+  if (hooks?.constantInputs[1]) stable.push(weights);
+  if (bias && hooks?.constantInputs[2]) stable.push(bias.data as Float32Array);
+  runKernelTask(
+    ctx,
+    {
+      kind: 'gemm',
+      params,
+      a: { data: a.data, offset: 0, rowStride: transA ? 1 : params.K, colStride: transA ? params.M : 1 },
+      w: { data: weights, offset: 0 },
+      c: bias,
+      out: y.data,
+      outOffset: 0,
+      relu,
+    },
+    stable,
+  );
+  return true;
 }
 
 const base = {

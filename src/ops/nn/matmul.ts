@@ -1,8 +1,10 @@
 import type { GemmData } from '../../kernels/gemm.js';
+import { transposeWeights } from '../../kernels/gemm-fast.js';
 import { batchedMatMul } from '../../kernels/matmul.js';
 import type { Dim } from '../../onnx/records.js';
 import { isInteger, tensor, type DType, type Tensor } from '../../tensor.js';
-import { defineVersions, type OpContext, type ValueType } from '../declaration.js';
+import { defineVersions, type OpContext, type RunContext, type ValueType } from '../declaration.js';
+import { memoized, runKernelTask } from '../engine-hooks.js';
 import { FLOATS } from '../float-types.js';
 import { broadcastDims, requireDims, sameDim } from '../shape-utils.js';
 
@@ -32,6 +34,34 @@ function matmulGeometry(a: ValueType | undefined, b: ValueType | undefined, ctx:
 
 const INT_TYPES: readonly DType[] = ['uint32', 'uint64', 'int32', 'int64'];
 
+/**
+ * x @ W with one float32 W [K, N] shared by every matrix of x (a linear layer exported as MatMul): all rows of x form
+ * one tall [rows, K] matrix on the fast Gemm kernel, with W transposed to [N, K] once when it is a constant. The sums
+ * are the reference's, in the same order (kernels/gemm-fast.ts). Other shapes and types take batchedMatMul.
+ */
+function sharedWeightFastPath(a: Tensor, b: Tensor, y: Tensor, n: number, k: number, ctx: RunContext): boolean {
+  if (a.dtype !== 'float32' || b.dims.length !== 2 || a.dims.length < 2 || k === 0 || n === 0) return false;
+  if (!(a.data instanceof Float32Array) || !(b.data instanceof Float32Array) || !(y.data instanceof Float32Array)) return false;
+  const bData = b.data;
+  const weights = memoized(ctx, 'b-transposed', [1], () => transposeWeights(bData, 0, k, n));
+  const rows = a.data.length / k;
+  runKernelTask(
+    ctx,
+    {
+      kind: 'gemm',
+      params: { M: rows, N: n, K: k, alpha: 1, beta: 0 },
+      a: { data: a.data, offset: 0, rowStride: k, colStride: 1 },
+      w: { data: weights, offset: 0 },
+      c: undefined,
+      out: y.data,
+      outOffset: 0,
+      relu: false,
+    },
+    ctx.engine?.constantInputs[1] ? [weights] : [],
+  );
+  return true;
+}
+
 const base = {
   opType: 'MatMul',
   domain: '',
@@ -45,9 +75,10 @@ const base = {
   shape([a, b]: readonly (ValueType | undefined)[], _attrs: unknown, ctx: OpContext): ValueType[] {
     return [{ dtype: a!.dtype, dims: matmulGeometry(a, b, ctx).out }];
   },
-  run([a, b]: readonly (Tensor | undefined)[], _attrs: unknown, ctx: OpContext): Tensor[] {
+  run([a, b]: readonly (Tensor | undefined)[], _attrs: unknown, ctx: RunContext): Tensor[] {
     const g = matmulGeometry(a, b, ctx);
     const y = tensor(a!.dtype, g.out as number[]);
+    if (sharedWeightFastPath(a!, b!, y, g.n as number, g.k as number, ctx)) return [y];
     batchedMatMul(a!.data as GemmData, b!.data as GemmData, y.data as GemmData, {
       M: g.m as number,
       N: g.n as number,

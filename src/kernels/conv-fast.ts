@@ -1,0 +1,395 @@
+import { as3d, type ConvParams } from './conv.js';
+import { reluStore, storeTile, tile4x4, TILE } from './tile.js';
+
+/**
+ * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
+ * as the specification), computed three ways by shape:
+ *
+ * - 'gemm': implicit GEMM. For each image and group, Y[M/g, pixels] = W[M/g, C/g·taps] · cols[C/g·taps, pixels];
+ *   the columns are packed straight from the input into 4-pixel panels (no full im2col matrix), a block of panels
+ *   small enough for L2 at a time, and every 4 × 4 tile of Y is one register-tiled pass over the whole reduction
+ *   (kernels/tile.ts). Taps in the padding are packed as 0.
+ * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, read in place.
+ * - 'depthwise': one input channel per group (depthwise and channel-multiplier convolutions, and any convolution of
+ *   a single input channel): each output plane is a small stencil over one input plane, summed per pixel with the
+ *   taps that land inside the input — padding is skipped, not multiplied.
+ *
+ * Sums are float64 and rounded once (see tile.ts), bias first as in convDirect, so results agree with the reference
+ * to float32 rounding (and exactly where the float32 sums are exact). Optionally relu is applied in the store
+ * (reluStore: exact). One caveat makes the caller choose the reference instead: the 'gemm' path multiplies padded
+ * taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a padded
+ * convolution whose weights are not all finite must not take it (see usesPaddedTaps and allFinite).
+ *
+ * Work is counted in units (an image × group × 4-pixel panel, or an image × output plane for 'depthwise') so
+ * threads can each take a contiguous range; running every range gives the whole output.
+ */
+
+/** A convolution's geometry resolved to three spatial axes (lower ranks have unit leading axes). */
+export interface ConvShape {
+  batch: number;
+  C: number;
+  M: number;
+  group: number;
+  inPerGroup: number;
+  outPerGroup: number;
+  D: number;
+  H: number;
+  W: number;
+  KD: number;
+  KH: number;
+  KW: number;
+  SD: number;
+  SH: number;
+  SW: number;
+  DD: number;
+  DH: number;
+  DW: number;
+  PD: number;
+  PH: number;
+  PW: number;
+  OD: number;
+  OH: number;
+  OW: number;
+  inPlane: number;
+  outPlane: number;
+  /** KD · KH · KW. */
+  taps: number;
+  /** The reduction length: inPerGroup · taps. */
+  K: number;
+  /** Some pad is non-zero, so some window reaches outside the input. */
+  padded: boolean;
+}
+
+export function convShape(p: ConvParams): ConvShape {
+  const g = as3d(p.geometry);
+  const [D, H, W] = g.input as [number, number, number];
+  const [KD, KH, KW] = g.kernel as [number, number, number];
+  const [SD, SH, SW] = g.strides as [number, number, number];
+  const [DD, DH, DW] = g.dilations as [number, number, number];
+  const [PD, PH, PW] = g.padBegin as [number, number, number];
+  const [OD, OH, OW] = g.output as [number, number, number];
+  const taps = KD * KH * KW;
+  const inPerGroup = p.inChannels / p.group;
+  return {
+    batch: p.batch,
+    C: p.inChannels,
+    M: p.outChannels,
+    group: p.group,
+    inPerGroup,
+    outPerGroup: p.outChannels / p.group,
+    D, H, W, KD, KH, KW, SD, SH, SW, DD, DH, DW, PD, PH, PW, OD, OH, OW,
+    inPlane: D * H * W,
+    outPlane: OD * OH * OW,
+    taps,
+    K: inPerGroup * taps,
+    padded: g.padBegin.some((v) => v !== 0) || g.padEnd.some((v) => v !== 0),
+  };
+}
+
+export type FastConvPath = 'gemm' | 'pointwise' | 'depthwise';
+
+export function fastConvPath(s: ConvShape): FastConvPath {
+  if (s.inPerGroup === 1 && s.D === 1 && s.KD === 1 && s.OD === 1 && s.PD === 0) return 'depthwise';
+  if (s.taps === 1 && !s.padded && s.SD === 1 && s.SH === 1 && s.SW === 1) return 'pointwise';
+  return 'gemm';
+}
+
+/** Whether the path multiplies padded taps (0 · weight), which differs from skipping them for non-finite weights. */
+export function usesPaddedTaps(s: ConvShape, path: FastConvPath): boolean {
+  return path === 'gemm' && s.padded;
+}
+
+export function allFinite(data: Float32Array): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i]!;
+    if (v - v !== 0) return false;
+  }
+  return true;
+}
+
+export function fastConvUnits(s: ConvShape, path: FastConvPath): number {
+  return path === 'depthwise' ? s.batch * s.M : s.batch * s.group * Math.ceil(s.outPlane / TILE);
+}
+
+/** Computes units [start, end) of a float32 convolution (default: all of it) into `out`. */
+export function convFast(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  s: ConvShape,
+  path: FastConvPath,
+  relu: boolean,
+  start = 0,
+  end = fastConvUnits(s, path),
+): void {
+  if (path === 'depthwise') convDepthwise(x, w, bias, out, s, relu, start, end);
+  else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
+}
+
+/** Panels packed at a time: at most this many floats (128 KiB), so a block stays in L2 while every row tile reads it. */
+const BLOCK_FLOATS = 32768;
+
+let scratch = new Float32Array(0);
+const acc = new Float64Array(TILE * TILE);
+
+function panelScratch(length: number): Float32Array {
+  if (scratch.length < length) scratch = new Float32Array(length);
+  return scratch;
+}
+
+/** Per tap (kd, kh, kw) in weight order: its offset inside an input plane and its offset along each axis. */
+interface Taps {
+  offset: Int32Array;
+  d: Int32Array;
+  h: Int32Array;
+  w: Int32Array;
+}
+
+function tapTable(s: ConvShape): Taps {
+  const t: Taps = { offset: new Int32Array(s.taps), d: new Int32Array(s.taps), h: new Int32Array(s.taps), w: new Int32Array(s.taps) };
+  let i = 0;
+  for (let kd = 0; kd < s.KD; kd++) {
+    for (let kh = 0; kh < s.KH; kh++) {
+      for (let kw = 0; kw < s.KW; kw++, i++) {
+        t.d[i] = kd * s.DD;
+        t.h[i] = kh * s.DH;
+        t.w[i] = kw * s.DW;
+        t.offset[i] = (t.d[i]! * s.H + t.h[i]!) * s.W + t.w[i]!;
+      }
+    }
+  }
+  return t;
+}
+
+const colD = new Int32Array(TILE);
+const colH = new Int32Array(TILE);
+const colW = new Int32Array(TILE);
+const colBase = new Int32Array(TILE);
+const colValid = new Uint8Array(TILE);
+
+/**
+ * Packs panels [first, first + count) of one image and group: panel q holds, for k = (channel, tap) in weight order,
+ * the input values under pixels 4q..4q+3 at P[q'·K·4 + k·4 + j] (q' = q − first); padding and pixels past the plane
+ * are 0.
+ */
+function packPanels(x: Float32Array, xBase: number, s: ConvShape, taps: Taps, first: number, count: number, P: Float32Array): void {
+  const { K, inPerGroup, inPlane, outPlane, D, H, W, OH, OW } = s;
+  const tapCount = s.taps;
+  const spanD = (s.KD - 1) * s.DD;
+  const spanH = (s.KH - 1) * s.DH;
+  const spanW = (s.KW - 1) * s.DW;
+  for (let q = 0; q < count; q++) {
+    const pb = q * K * TILE;
+    const pixel0 = (first + q) * TILE;
+    let interior = true;
+    for (let j = 0; j < TILE; j++) {
+      const pixel = pixel0 + j;
+      if (pixel >= outPlane) {
+        colValid[j] = 0;
+        interior = false;
+        continue;
+      }
+      colValid[j] = 1;
+      const ow = pixel % OW;
+      const rest = (pixel - ow) / OW;
+      const oh = rest % OH;
+      const od = (rest - oh) / OH;
+      const d0 = od * s.SD - s.PD;
+      const h0 = oh * s.SH - s.PH;
+      const w0 = ow * s.SW - s.PW;
+      colD[j] = d0;
+      colH[j] = h0;
+      colW[j] = w0;
+      colBase[j] = (d0 * H + h0) * W + w0;
+      if (d0 < 0 || d0 + spanD >= D || h0 < 0 || h0 + spanH >= H || w0 < 0 || w0 + spanW >= W) interior = false;
+    }
+    if (interior) {
+      const e0 = colBase[0]!;
+      const e1 = colBase[1]!;
+      const e2 = colBase[2]!;
+      const e3 = colBase[3]!;
+      let k4 = pb;
+      for (let c = 0; c < inPerGroup; c++) {
+        const cb = xBase + c * inPlane;
+        for (let t = 0; t < tapCount; t++, k4 += TILE) {
+          const o = cb + taps.offset[t]!;
+          P[k4] = x[o + e0]!;
+          P[k4 + 1] = x[o + e1]!;
+          P[k4 + 2] = x[o + e2]!;
+          P[k4 + 3] = x[o + e3]!;
+        }
+      }
+      continue;
+    }
+    let k4 = pb;
+    for (let c = 0; c < inPerGroup; c++) {
+      const cb = xBase + c * inPlane;
+      for (let t = 0; t < tapCount; t++, k4 += TILE) {
+        const td = taps.d[t]!;
+        const th = taps.h[t]!;
+        const tw = taps.w[t]!;
+        const o = cb + taps.offset[t]!;
+        for (let j = 0; j < TILE; j++) {
+          const id = colD[j]! + td;
+          const ih = colH[j]! + th;
+          const iw = colW[j]! + tw;
+          const inside = colValid[j] === 1 && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
+          P[k4 + j] = inside ? x[o + colBase[j]!]! : 0;
+        }
+      }
+    }
+  }
+}
+
+/** Copies the last, partial panel of a 1×1 convolution (pixels past the plane are 0). */
+function packPointwiseTail(x: Float32Array, xBase: number, s: ConvShape, panel: number, P: Float32Array, at: number): void {
+  const pixel0 = panel * TILE;
+  for (let k = 0; k < s.K; k++) {
+    const row = xBase + k * s.inPlane;
+    for (let j = 0; j < TILE; j++) P[at + k * TILE + j] = pixel0 + j < s.outPlane ? x[row + pixel0 + j]! : 0;
+  }
+}
+
+function convGemm(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  s: ConvShape,
+  pointwise: boolean,
+  relu: boolean,
+  start: number,
+  end: number,
+): void {
+  const { K, outPlane, outPerGroup } = s;
+  const panels = Math.ceil(outPlane / TILE);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * TILE)));
+  const P = panelScratch(blockPanels * K * TILE);
+  const taps = pointwise ? undefined : tapTable(s);
+  let unit = start;
+  while (unit < end) {
+    const ng = Math.floor(unit / panels);
+    const n = Math.floor(ng / s.group);
+    const g = ng - n * s.group;
+    const q0 = unit - ng * panels;
+    const q1 = Math.min(panels, end - ng * panels);
+    const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;
+    const outBase = (n * s.M + g * outPerGroup) * outPlane;
+    const wBase = g * outPerGroup * K;
+    for (let b0 = q0; b0 < q1; b0 += blockPanels) {
+      const b1 = Math.min(q1, b0 + blockPanels);
+      if (taps) packPanels(x, xBase, s, taps, b0, b1 - b0, P);
+      else if (b1 === panels && outPlane % TILE !== 0) packPointwiseTail(x, xBase, s, b1 - 1, P, (b1 - 1 - b0) * K * TILE);
+      for (let i = 0; i < outPerGroup; i += TILE) {
+        const rows = Math.min(TILE, outPerGroup - i);
+        const a0 = wBase + i * K;
+        const a1 = rows > 1 ? a0 + K : a0;
+        const a2 = rows > 2 ? a0 + 2 * K : a0;
+        const a3 = rows > 3 ? a0 + 3 * K : a0;
+        const ch = g * outPerGroup + i;
+        const i0 = bias ? bias[ch]! : 0;
+        const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
+        const i2 = bias && rows > 2 ? bias[ch + 2]! : i0;
+        const i3 = bias && rows > 3 ? bias[ch + 3]! : i0;
+        const o = outBase + i * outPlane;
+        for (let q = b0; q < b1; q++) {
+          const pixel = q * TILE;
+          const cols = Math.min(TILE, outPlane - pixel);
+          if (!taps && cols === TILE) tile4x4(w, a0, a1, a2, a3, x, xBase + pixel, s.inPlane, K, i0, i1, i2, i3, acc);
+          else tile4x4(w, a0, a1, a2, a3, P, (q - b0) * K * TILE, TILE, K, i0, i1, i2, i3, acc);
+          storeTile(acc, out, o + pixel, outPlane, 1, rows, cols, relu);
+        }
+      }
+    }
+    unit = ng * panels + q1;
+  }
+}
+
+/**
+ * One input channel per group, spatial rank ≤ 2 (D = 1): output plane `unit` = n·M + oc reads input channel
+ * oc / outPerGroup. Interior pixels of a 3×3 window sum their nine taps with the weights in locals; the border sums
+ * only the taps inside the input.
+ */
+function convDepthwise(
+  x: Float32Array,
+  w: Float32Array,
+  bias: Float32Array | undefined,
+  out: Float32Array,
+  s: ConvShape,
+  relu: boolean,
+  start: number,
+  end: number,
+): void {
+  const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW, inPlane, outPlane, M, C, outPerGroup } = s;
+  // Columns whose every tap is inside the input: ow·SW − PW ≥ 0 and ow·SW − PW + (KW − 1)·DW ≤ W − 1.
+  const owLo = Math.min(OW, Math.ceil(PW / SW));
+  const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 + PW - (KW - 1) * DW) / SW) + 1));
+  const k33 = KH === 3 && KW === 3;
+  for (let unit = start; unit < end; unit++) {
+    const n = Math.floor(unit / M);
+    const oc = unit - n * M;
+    const xb = (n * C + Math.floor(oc / outPerGroup)) * inPlane;
+    const wb = oc * KH * KW;
+    const b = bias ? bias[oc]! : 0;
+    const w00 = k33 ? w[wb]! : 0, w01 = k33 ? w[wb + 1]! : 0, w02 = k33 ? w[wb + 2]! : 0;
+    const w10 = k33 ? w[wb + 3]! : 0, w11 = k33 ? w[wb + 4]! : 0, w12 = k33 ? w[wb + 5]! : 0;
+    const w20 = k33 ? w[wb + 6]! : 0, w21 = k33 ? w[wb + 7]! : 0, w22 = k33 ? w[wb + 8]! : 0;
+    let o = unit * outPlane;
+    for (let oh = 0; oh < OH; oh++, o += OW) {
+      const ih0 = oh * SH - PH;
+      const kh0 = ih0 >= 0 ? 0 : Math.ceil(-ih0 / DH);
+      const kh1 = Math.min(KH - 1, Math.floor((H - 1 - ih0) / DH));
+      let ow = 0;
+      if (k33 && kh0 === 0 && kh1 === 2) {
+        for (; ow < owLo; ow++) out[o + ow] = border(x, w, xb, wb, s, ih0, kh0, kh1, ow, b, relu);
+        const r0 = xb + ih0 * W - PW;
+        const r1 = r0 + DH * W;
+        const r2 = r1 + DH * W;
+        const d2 = 2 * DW;
+        for (; ow < owHi; ow++) {
+          const c = ow * SW;
+          let v = b;
+          v += w00 * x[r0 + c]!;
+          v += w01 * x[r0 + c + DW]!;
+          v += w02 * x[r0 + c + d2]!;
+          v += w10 * x[r1 + c]!;
+          v += w11 * x[r1 + c + DW]!;
+          v += w12 * x[r1 + c + d2]!;
+          v += w20 * x[r2 + c]!;
+          v += w21 * x[r2 + c + DW]!;
+          v += w22 * x[r2 + c + d2]!;
+          out[o + ow] = relu ? reluStore(v) : v;
+        }
+      }
+      for (; ow < OW; ow++) out[o + ow] = border(x, w, xb, wb, s, ih0, kh0, kh1, ow, b, relu);
+    }
+  }
+}
+
+/** One depthwise output pixel, summing the taps of rows kh0..kh1 whose column lands inside the input. */
+function border(
+  x: Float32Array,
+  w: Float32Array,
+  xb: number,
+  wb: number,
+  s: ConvShape,
+  ih0: number,
+  kh0: number,
+  kh1: number,
+  ow: number,
+  b: number,
+  relu: boolean,
+): number {
+  const iw0 = ow * s.SW - s.PW;
+  let v = b;
+  for (let kh = kh0; kh <= kh1; kh++) {
+    const row = xb + (ih0 + kh * s.DH) * s.W;
+    const wr = wb + kh * s.KW;
+    for (let kw = 0; kw < s.KW; kw++) {
+      const iw = iw0 + kw * s.DW;
+      if (iw >= 0 && iw < s.W) v += w[wr + kw]! * x[row + iw]!;
+    }
+  }
+  return relu ? reluStore(v) : v;
+}
