@@ -232,6 +232,12 @@ add('duplicate_attribute', model({ node: [{ name: 'sm', opType: 'Softmax', input
 add('missing_required_attribute', model({ node: [{ name: 'cast', opType: 'Cast', input: ['x'], output: ['y'] }], input: [vi('x')], output: [vi('y', FLOAT, undefined)] }), 'bad_attribute', 'Cast without its required attribute to');
 add('attribute_ref_outside_function', model({ node: [relu('x', 'y', { attribute: [{ name: 'alpha', refAttrName: 'outer_alpha', type: 1 }] })], input: [vi('x')], output: [vi('y')] }), 'decode', 'an attribute referring to a function attribute in a plain graph');
 add('wrong_input_count', model({ node: [{ name: 'relu', opType: 'Relu', input: ['x', 'x'], output: ['y'] }], input: [vi('x')], output: [vi('y')] }), 'invalid_graph', 'Relu with two inputs');
+add(
+  'variadic_empty_input',
+  model({ node: [{ name: 'concat', opType: 'Concat', input: ['', 'x'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: 0 }] }], input: [vi('x')], output: [vi('y', FLOAT, undefined)] }),
+  'invalid_graph',
+  "Concat with an empty name ('') among its inputs: found by the import fuzzer, which reached Concat's shape rule with it",
+);
 add('missing_required_input', model({ node: [{ name: 'gemm', opType: 'Gemm', input: ['x'], output: ['y'] }], input: [vi('x')], output: [vi('y')] }), 'invalid_graph', 'Gemm with only its A input');
 add('broadcast_mismatch', model({ node: [{ name: 'add', opType: 'Add', input: ['x', 'c'], output: ['y'] }], initializer: [floats('c', [4], [1, 2, 3, 4])], input: [vi('x', FLOAT, [2, 3])], output: [vi('y', FLOAT, undefined)] }), 'shape', 'Add of [2,3] and [4]');
 add('input_type_not_allowed', model({ node: [relu()], input: [vi('x', 9 /* BOOL */)], output: [vi('y', 9)] }), 'shape', 'Relu on a bool input');

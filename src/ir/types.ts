@@ -23,8 +23,12 @@ export function checkPortTypes(node: IrNode, inputs: readonly (ValueType | undef
     const name = node.inputs[k] ?? '';
     const type = inputs[k];
     if (name === '' || !type) {
-      if (!port.optional && !port.variadic) {
-        throw new TorchParityError('invalid_graph', `is missing its required input ${port.name}`, context);
+      if (!port.optional) {
+        // A variadic port (Concat's inputs, Sum's data_0) takes values, not omissions: '' there is a missing input.
+        const message = port.variadic
+          ? `leaves input ${k} empty (''), but every ${port.name} input of ${node.opType} needs a value`
+          : `is missing its required input ${port.name}`;
+        throw new TorchParityError('invalid_graph', message, context, 'only optional inputs may be left out with an empty name');
       }
       continue;
     }
