@@ -35,7 +35,7 @@ describe('node checks: one node re-run, its magnitudes and its bound', () => {
     const scale = { magnitude: { dtype: 'float64' as const, dims: [2], data: Float64Array.of(1e4, 1e4) }, terms: 100 };
     const t = tolerance(expected, undefined, scale);
     expect(t.kind).toBe('bound');
-    const bound = (t as { bound: Float64Array }).bound;
+    const bound = (t as { bound: ArrayLike<number> }).bound;
     const reduction = 2 * (gamma(100) * 1e4 + 100 * 2 ** -149);
     expect(bound[0]).toBeCloseTo(reduction, 12);
     expect(bound[1]).toBeCloseTo(Math.max(reduction, 1e-5 + 1.3e-6 * 1000), 12);
