@@ -14,9 +14,10 @@ export const VALUE_MODES: readonly ValueMode[] = ['normal', 'exact', 'negative',
 /**
  * What an input is to its op, which decides how adversarial modes touch it and how the magnitude model sees it:
  * data (X, A) and weights are replaced by |v|, a statistic subtracted from the data (BatchNormalization's mean) by
- * −|v| so that x − mean adds magnitudes, and a variance is kept as it is.
+ * −|v| so that x − mean adds magnitudes, and a variance or an index (pads, shapes, axes: `fixed` values) is kept as
+ * it is.
  */
-export type InputRole = 'data' | 'weight' | 'bias' | 'scale' | 'mean' | 'variance';
+export type InputRole = 'data' | 'weight' | 'bias' | 'scale' | 'mean' | 'variance' | 'index';
 
 export type ValueDist =
   | { kind: 'normal'; scale?: number }
@@ -31,6 +32,9 @@ export interface InputSpec {
   dist?: ValueDist;
   /** Stored as an initializer instead of fed. */
   constant?: boolean;
+  /** Exact values instead of drawn ones (pads, shapes, axes, indices, scales), in the given element type. */
+  fixed?: number[];
+  dtype?: 'float32' | 'int64';
 }
 
 export interface CaseNode {

@@ -6,11 +6,13 @@ import { convFamily } from './arbitraries/conv.js';
 import { elementwiseFamily } from './arbitraries/elementwise.js';
 import { gemmFamily } from './arbitraries/gemm.js';
 import { matmulFamily } from './arbitraries/matmul.js';
+import { padFamily } from './arbitraries/pad.js';
 import { poolFamily } from './arbitraries/pool.js';
+import { shapeOpsFamily } from './arbitraries/shape-ops.js';
 import type { Family } from './family.js';
 
 /** Every fuzz family, in `--ops` order. */
-export const FAMILIES: readonly Family[] = [convFamily, poolFamily, convTransposeFamily, batchNormFamily, gemmFamily, matmulFamily, activationFamily, elementwiseFamily, chainFamily];
+export const FAMILIES: readonly Family[] = [convFamily, poolFamily, convTransposeFamily, batchNormFamily, gemmFamily, matmulFamily, activationFamily, elementwiseFamily, shapeOpsFamily, padFamily, chainFamily];
 
 export function findFamily(name: string): Family | undefined {
   return FAMILIES.find((f) => f.name === name);

@@ -18,7 +18,7 @@ function draw(spec: InputSpec, mode: ValueMode, rng: Random): number {
   const dist = spec.dist ?? { kind: 'normal' };
   const base = () => (dist.kind === 'uniform' ? dist.min + (dist.max - dist.min) * rng.next() : rng.normal() * (dist.scale ?? 1));
   // Variances must stay positive and epsilons as drawn in every mode.
-  if (spec.role === 'variance') return base();
+  if (spec.role === 'variance' || spec.role === 'index') return base();
   const data = spec.role === 'data';
   switch (mode) {
     case 'normal':
@@ -52,6 +52,7 @@ function draw(spec: InputSpec, mode: ValueMode, rng: Random): number {
 export function caseTensors(c: FuzzCase): Tensor[] {
   const rng = new Random(c.valueSeed);
   return c.inputs.map((spec) => {
+    if (spec.fixed) return tensor(spec.dtype ?? 'float32', spec.dims, spec.dtype === 'int64' ? Float64Array.from(spec.fixed) : Float32Array.from(spec.fixed));
     const n = spec.dims.reduce((a, b) => a * b, 1);
     const values = new Float32Array(n);
     for (let i = 0; i < n; i++) values[i] = draw(spec, c.values, rng);
@@ -66,6 +67,7 @@ export function caseTensors(c: FuzzCase): Tensor[] {
  * BatchNormalization layers a bound on the magnitudes every rounding error is relative to.
  */
 export function magnitudeTensor(spec: InputSpec, t: Tensor): Tensor {
+  if (spec.fixed || spec.role === 'index') return t;
   const out = new Float32Array(t.data.length);
   for (let i = 0; i < out.length; i++) {
     const v = t.data[i]!;

@@ -38,8 +38,10 @@ export const ACTIVATION_CHECKS: Record<string, CheckSpec> = {
   Sigmoid: { kind: 'pointwise', ulps: 8, atol: 2 ** -22 },
   Tanh: { kind: 'pointwise', ulps: 8, atol: 2 ** -24 },
   Softplus: { kind: 'pointwise', ulps: 8, atol: 2 ** -24 },
-  Gelu: { kind: 'pointwise', ulps: 16, atol: 2 ** -22 },
-  Mish: { kind: 'pointwise', ulps: 16, atol: 2 ** -22 },
+  // x · Φ(x) and x · tanh(softplus(x)): the absolute error of the approximated factor (~1e-7 in MLAS) is multiplied
+  // by |x|, up to ~12 for these data; a 5-minute campaign met 2.5e-7 at x ≈ −2.6 (Gelu, approximate=tanh).
+  Gelu: { kind: 'pointwise', ulps: 16, atol: 2 ** -19 },
+  Mish: { kind: 'pointwise', ulps: 16, atol: 2 ** -19 },
   Softmax: { kind: 'pointwise', ulps: 16, atol: 2 ** -30 },
   LogSoftmax: { kind: 'pointwise', ulps: 16, atol: 2 ** -20 },
 };

@@ -1,0 +1,13 @@
+import { describe, it } from 'vitest';
+import { padFamily } from '../../src/fuzz/arbitraries/pad.js';
+import { shapeOpsFamily } from '../../src/fuzz/arbitraries/shape-ops.js';
+import { checkFamily } from './property.js';
+
+describe('Pad vs onnxruntime and the float64 referee (property)', () => {
+  it('every mode, negative pads, constant value, axes input: bit-exact', () => checkFamily(padFamily, 'normal', 120, 501));
+  it('±Infinity and NaN are moved, never computed', () => checkFamily(padFamily, 'nonfinite', 30, 502));
+});
+
+describe('data-movement ops vs onnxruntime and the float64 referee (property)', () => {
+  it('every op and form: bit-exact', () => checkFamily(shapeOpsFamily, 'normal', 200, 511));
+});
