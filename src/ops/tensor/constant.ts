@@ -1,4 +1,5 @@
-import { allocate, float32, int64, sizeOf, tensor, type Tensor } from '../../tensor.js';
+import { checkOutputSize } from '../../limits.js';
+import { allocate, float32, int64, tensor, type Tensor } from '../../tensor.js';
 import { defineOp, defineVersions, type OpContext, type ValueType } from '../declaration.js';
 import { ALL, INT64, known, knownInts, vectorLength } from './common.js';
 
@@ -99,7 +100,7 @@ const constantOfShape = defineOp({
   },
   run([shape], attrs, ctx) {
     const dims = constantOfShapeType(known(shape), attrs.value, ctx).dims as number[];
-    const data = allocate(attrs.value.dtype, sizeOf(dims));
+    const data = allocate(attrs.value.dtype, checkOutputSize(ctx, dims, attrs.value.dtype));
     data.fill(attrs.value.data[0]!);
     return [{ dtype: attrs.value.dtype, dims, data }];
   },

@@ -1,7 +1,8 @@
 import { broadcastStrides } from '../../kernels/broadcast.js';
 import { contiguousStrides, stridedCopy } from '../../kernels/strided.js';
+import { checkOutputSize } from '../../limits.js';
 import type { Dim } from '../../onnx/records.js';
-import { allocate, sizeOf, toNumbers, type Tensor } from '../../tensor.js';
+import { allocate, toNumbers, type Tensor } from '../../tensor.js';
 import { defineOp, type OpContext, type ValueType } from '../declaration.js';
 import { broadcastDims, isKnown, requireDims } from '../shape-utils.js';
 import { ALL, INT64, known, knownInts, vectorLength } from './common.js';
@@ -39,7 +40,7 @@ const expand = defineOp({
   },
   run([x, shape], _attrs, ctx) {
     const dims = expandDims(x, known(shape), ctx) as number[];
-    const data = allocate(x!.dtype, sizeOf(dims));
+    const data = allocate(x!.dtype, checkOutputSize(ctx, dims, x!.dtype));
     stridedCopy(x!.data, 0, broadcastStrides(x!.dims, dims), dims, data);
     return [{ dtype: x!.dtype, dims, data }];
   },
@@ -82,7 +83,7 @@ const tile = defineOp({
     const strides = contiguousStrides(x!.dims);
     const walkDims = x!.dims.flatMap((d, i) => [r[i]!, d]);
     const walkStrides = strides.flatMap((s) => [0, s]);
-    const data = allocate(x!.dtype, sizeOf(dims));
+    const data = allocate(x!.dtype, checkOutputSize(ctx, dims, x!.dtype));
     stridedCopy(x!.data, 0, walkStrides, walkDims, data);
     return [{ dtype: x!.dtype, dims, data }];
   },

@@ -1,5 +1,5 @@
 import { gatherAxes, padAxisMap, type PadMode } from '../../kernels/pad.js';
-import { DEFAULT_LIMITS } from '../../limits.js';
+import { checkOutputSize } from '../../limits.js';
 import type { Dim } from '../../onnx/records.js';
 import { allocate, NUMERIC_DTYPES, sizeOf, toNumbers, type DType, type Tensor } from '../../tensor.js';
 import { defineVersions, type AttrMap, type OpContext, type ValueType } from '../declaration.js';
@@ -71,10 +71,8 @@ function padGeometry(x: ValueType | undefined, request: PadRequest, ctx: OpConte
     checkModeFits(request.mode, a, size, b, e, ctx);
     return n;
   });
-  const total = out.every(isKnown) ? sizeOf(out as number[]) : 0;
-  if (total > DEFAULT_LIMITS.maxTensorElements) {
-    ctx.fail('limit_exceeded', `the padded output [${out.join(',')}] has ${total} elements, over the limit of ${DEFAULT_LIMITS.maxTensorElements}`);
-  }
+  // At run time ctx carries the run's limits; shape inference checks against the defaults.
+  if (out.every(isKnown)) checkOutputSize(ctx, out as number[], x!.dtype, 'the padded output');
   return { dims: out, begin, end };
 }
 

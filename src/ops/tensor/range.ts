@@ -1,3 +1,4 @@
+import { checkOutputSize } from '../../limits.js';
 import { allocate, type DType, type Tensor } from '../../tensor.js';
 import { defineOp, type OpContext, type ValueType } from '../declaration.js';
 import { requireDims } from '../shape-utils.js';
@@ -45,7 +46,7 @@ export const range = defineOp({
     const s = scalarOf(start, 'start', ctx)!;
     const d = scalarOf(delta, 'delta', ctx)!;
     const n = rangeLength(s, scalarOf(limit, 'limit', ctx)!, d, ctx);
-    const data = allocate(start!.dtype, n);
+    const data = allocate(start!.dtype, checkOutputSize(ctx, [n], start!.dtype));
     for (let i = 0; i < n; i++) data[i] = s + i * d;
     return [{ dtype: start!.dtype, dims: [n], data }];
   },

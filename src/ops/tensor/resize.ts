@@ -10,7 +10,7 @@ import {
   type ResizeAxis,
   type Taps,
 } from '../../kernels/resize.js';
-import { DEFAULT_LIMITS } from '../../limits.js';
+import { checkOutputSize } from '../../limits.js';
 import type { Dim } from '../../onnx/records.js';
 import { allocate, isFloat, sizeOf, toNumbers, type DType, type Tensor } from '../../tensor.js';
 import { defineOp, defineVersions, type AttrMap, type OpContext, type RunContext, type ValueType } from '../declaration.js';
@@ -190,10 +190,8 @@ function resizeGeometry(x: ValueType | undefined, s: Settings, src: Sources, ctx
     info.push(axis);
   });
   if (!out.every(isKnown) || !dims.every(isKnown)) return { dims: out };
-  const total = sizeOf(out as number[]);
-  if (total > DEFAULT_LIMITS.maxTensorElements) {
-    ctx.fail('limit_exceeded', `the resized output [${out.join(',')}] has ${total} elements, over the limit of ${DEFAULT_LIMITS.maxTensorElements}`);
-  }
+  // At run time ctx carries the run's limits; shape inference checks against the defaults.
+  checkOutputSize(ctx, out as number[], x!.dtype, 'the resized output');
   return { dims: out, axes: info };
 }
 
