@@ -2,7 +2,7 @@ import { TorchParityError, type ErrorContext } from '../errors.js';
 import type { GraphInput } from '../ir/graph.js';
 import { promote } from '../ir/precision.js';
 import type { Precision } from '../ir/graph.js';
-import { formatDims, sizeOf, type Tensor } from '../tensor.js';
+import { ALL_DTYPES, formatDims, sizeOf, storageFor, type Tensor } from '../tensor.js';
 
 /**
  * Checks feeds against the graph's declared inputs — missing, extra, dtype, rank, fixed dims, and symbolic dims
@@ -34,20 +34,25 @@ export function checkFeeds(
       }
       throw fail('is not fed', input.name, `give a ${input.dtype} tensor of shape ${formatDims(input.dims)}`);
     }
+    checkTensor(fed, input.name, fail);
     const acceptable = fed.dtype === input.dtype || (precision === 'float64' && input.dtype === 'float64' && fed.dtype === 'float32');
-    if (!acceptable) throw fail(`is ${fed.dtype} but the model declares ${input.dtype}`, input.name);
-    if (fed.data.length !== sizeOf(fed.dims)) {
-      throw fail(`has ${fed.data.length} values for dims ${formatDims(fed.dims)}`, input.name);
+    if (!acceptable) {
+      throw fail(`is ${fed.dtype} but the model declares ${input.dtype}`, input.name, `convert the input to ${input.dtype} before feeding it (numpy: x.astype(...))`);
     }
     if (input.dims) {
+      const expected = `the model declares ${formatDims(input.dims)}`;
       if (fed.dims.length !== input.dims.length) {
-        throw fail(`has rank ${fed.dims.length} ${formatDims(fed.dims)} but the model declares ${formatDims(input.dims)}`, input.name);
+        throw fail(`has rank ${fed.dims.length} ${formatDims(fed.dims)} but ${expected}`, input.name, `feed a tensor of rank ${input.dims.length} (add or drop unit axes, e.g. the batch axis)`);
       }
       input.dims.forEach((declared, axis) => {
         const actual = fed.dims[axis]!;
         if (typeof declared === 'number') {
           if (declared !== actual) {
-            throw fail(`has dims ${formatDims(fed.dims)} but the model declares ${formatDims(input.dims)} (axis ${axis})`, input.name);
+            throw fail(
+              `has dims ${formatDims(fed.dims)} but ${expected} (axis ${axis})`,
+              input.name,
+              `axis ${axis} must be ${declared}: only symbolic dims may vary (re-export with dynamic axes to change it)`,
+            );
           }
         } else if (declared !== '?') {
           const bound = symbols.get(declared);
@@ -65,4 +70,20 @@ export function checkFeeds(
     values.set(input.name, promote(fed, precision));
   }
   return values;
+}
+
+/** What a caller hands over is a well-formed tensor: a known dtype, its storage type, sane dims that fit the data. */
+function checkTensor(t: Tensor, name: string, fail: (message: string, tensor?: string, hint?: string) => TorchParityError): void {
+  if (typeof t !== 'object' || t === null || !Array.isArray(t.dims) || !ArrayBuffer.isView(t.data)) {
+    throw fail('is not a tensor ({ dtype, dims, data })', name, 'build feeds with tensor(), float32() or readTensorFile()');
+  }
+  if (!ALL_DTYPES.includes(t.dtype)) throw fail(`has dtype '${String(t.dtype)}', which is not one of ${ALL_DTYPES.join(', ')}`, name);
+  for (const d of t.dims) {
+    if (!Number.isSafeInteger(d) || d < 0) throw fail(`has dims ${formatDims(t.dims)}; dims must be non-negative integers`, name);
+  }
+  const Storage = storageFor(t.dtype);
+  if (!(t.data instanceof Storage)) {
+    throw fail(`is ${t.dtype} but holds a ${t.data.constructor.name}; torchparity stores ${t.dtype} in ${Storage.name}`, name, 'build feeds with tensor(dtype, dims, values), which converts');
+  }
+  if (t.data.length !== sizeOf(t.dims)) throw fail(`has ${t.data.length} values for dims ${formatDims(t.dims)}`, name, `dims ${formatDims(t.dims)} need ${sizeOf(t.dims)}`);
 }
