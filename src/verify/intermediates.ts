@@ -103,6 +103,8 @@ export interface IntermediatesReport {
   summary: string;
 }
 
+const sameDims = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 function bytesOf(t: Tensor): number {
   return t.data.byteLength;
 }
@@ -308,7 +310,8 @@ export async function compareIntermediates(
             inputs: describeInputs(node, graph, inputs),
             outputs: checks.filter((c) => c.local).map((c) => ({ name: c.name, dtype: c.dtype, dims: c.dims, local: c.local! })),
             ...(float64 ? { float64 } : {}),
-            heatmap: heatmapOf(node.outputs[k]!, oursLocal[k]!, expected[k]!, options.heatmap),
+            // With different shapes there is no element-wise error to map; the mismatch itself is the finding.
+            ...(sameDims(oursLocal[k]!.dims, expected[k]!.dims) ? { heatmap: heatmapOf(node.outputs[k]!, oursLocal[k]!, expected[k]!, options.heatmap) } : {}),
           };
         }
       }
