@@ -1,5 +1,6 @@
 import { inflateRawSync } from 'node:zlib';
 import { TorchParityError, type ErrorContext } from '../errors.js';
+import { limitExceeded, resolveLimits } from '../limits.js';
 import type { Tensor } from '../tensor.js';
 import { decodeNpy } from './npy.js';
 
@@ -11,7 +12,21 @@ function fail(message: string, where: ErrorContext): never {
   throw new TorchParityError('decode', message, where, 'write the file with numpy.savez or numpy.savez_compressed');
 }
 
+/** A DataView read past the end is a RangeError; in a zip directory that is a corrupt file, not a bug. */
+function guarded<T>(where: ErrorContext, body: () => T): T {
+  try {
+    return body();
+  } catch (error) {
+    if (error instanceof RangeError) fail(`has a corrupt zip directory (${error.message})`, where);
+    throw error;
+  }
+}
+
 export function decodeNpz(bytes: Uint8Array, where: ErrorContext = {}): Map<string, Tensor> {
+  return guarded(where, () => readArchive(bytes, where));
+}
+
+function readArchive(bytes: Uint8Array, where: ErrorContext): Map<string, Tensor> {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let eocd = -1;
   for (let i = bytes.length - 22; i >= Math.max(0, bytes.length - 22 - 65535); i--) {
@@ -62,8 +77,16 @@ export function decodeNpz(bytes: Uint8Array, where: ErrorContext = {}): Map<stri
     const stored = bytes.subarray(start, start + compressed);
     let member: Uint8Array;
     if (method === 0) member = stored;
-    else if (method === 8) member = inflateRawSync(stored, { maxOutputLength: Math.max(uncompressed, 1) });
-    else fail(`member '${name}' uses zip method ${method}; only stored and deflate are read`, where);
+    else if (method === 8) {
+      // A zip bomb declares (and inflates to) any size: bounded by the tensor byte limit plus room for the header.
+      const limit = resolveLimits().maxTensorBytes + 65536;
+      if (uncompressed > limit) limitExceeded(`member '${name}' inflated size`, uncompressed, limit, where, 'maxTensorBytes');
+      try {
+        member = inflateRawSync(stored, { maxOutputLength: Math.max(uncompressed, 1) });
+      } catch (error) {
+        fail(`member '${name}' does not inflate (${error instanceof Error ? error.message : String(error)})`, where);
+      }
+    } else fail(`member '${name}' uses zip method ${method}; only stored and deflate are read`, where);
     const key = name.endsWith('.npy') ? name.slice(0, -4) : name;
     arrays.set(key, decodeNpy(member, { ...where, tensor: key }));
   }

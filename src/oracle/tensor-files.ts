@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { asTorchParityError, TorchParityError, type ErrorContext } from '../errors.js';
+import { limitExceeded, resolveLimits } from '../limits.js';
 import { encodeTensorProto } from '../onnx/encode-model.js';
 import { decodeTensorProto } from '../onnx/tensor-file.js';
 import { ALL_DTYPES, sizeOf, tensor, type DType, type Tensor } from '../tensor.js';
@@ -37,15 +38,41 @@ export function decodeJsonTensors(text: string, where: ErrorContext): NamedTenso
   return out;
 }
 
+/**
+ * Nested lists flattened without recursion, refusing nesting past the rank limit: JSON.parse builds arrays nested
+ * 100 000 deep without complaint, and Array#flat(Infinity) recurses into them until the stack overflows.
+ */
+function flattenBounded(value: unknown, where: ErrorContext): unknown[] {
+  const maxRank = resolveLimits().maxRank;
+  const out: unknown[] = [];
+  const stack: { items: unknown[]; next: number }[] = [];
+  if (!Array.isArray(value)) return [value];
+  stack.push({ items: value, next: 0 });
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1]!;
+    if (top.next >= top.items.length) {
+      stack.pop();
+      continue;
+    }
+    const item = top.items[top.next++];
+    if (Array.isArray(item)) {
+      if (stack.length >= maxRank) limitExceeded('list nesting (rank)', stack.length + 1, maxRank, where, 'maxRank');
+      stack.push({ items: item, next: 0 });
+    } else out.push(item);
+  }
+  return out;
+}
+
 function jsonTensor(value: unknown, where: ErrorContext): Tensor {
   if (Array.isArray(value) || typeof value === 'number') {
     const dims: number[] = [];
     let probe: unknown = value;
     while (Array.isArray(probe)) {
       dims.push(probe.length);
+      if (dims.length > resolveLimits().maxRank) limitExceeded('list nesting (rank)', dims.length, resolveLimits().maxRank, where, 'maxRank');
       probe = probe[0];
     }
-    const flat = (Array.isArray(value) ? value.flat(Infinity) : [value]) as unknown[];
+    const flat = flattenBounded(value, where);
     if (flat.length !== sizeOf(dims) || flat.some((v) => typeof v !== 'number')) {
       throw new TorchParityError('decode', 'nested lists are ragged or hold non-numbers', where);
     }
@@ -59,7 +86,7 @@ function jsonTensor(value: unknown, where: ErrorContext): Tensor {
   if (!ALL_DTYPES.includes(dtype as DType)) {
     throw new TorchParityError('decode', `"dtype" '${String(dtype)}' is not one of ${ALL_DTYPES.join(', ')}`, where);
   }
-  const flat = Array.isArray(data) ? (data.flat(Infinity) as unknown[]) : undefined;
+  const flat = Array.isArray(data) ? flattenBounded(data, where) : undefined;
   if (!flat || flat.some((v) => typeof v !== 'number' && v !== null)) {
     throw new TorchParityError('decode', '"data" must be a list of numbers (null for NaN)', where);
   }

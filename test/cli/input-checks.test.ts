@@ -58,6 +58,19 @@ describe('run-time input checks, through the CLI (exit 2, one paragraph: found, 
     });
   }
 
+  it('run: a JSON feed nested 100000 deep → limit_exceeded (Array#flat(Infinity) overflowed the stack: an internal error)', async () => {
+    const dir = tempDir();
+    const deep = path.join(dir, 'deep.json');
+    fs.writeFileSync(deep, `{"x": ${'['.repeat(100_000)}1${']'.repeat(100_000)}}`);
+    const wrapped = path.join(dir, 'wrapped.json');
+    fs.writeFileSync(wrapped, `{"x": {"dims": [1, 3], "data": ${'['.repeat(100_000)}1${']'.repeat(100_000)}}}`);
+    for (const file of [deep, wrapped]) {
+      const r = await cli('run', model, '--input', `x=${file}`);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/error \[limit_exceeded\] .*list nesting \(rank\) is 17, over the limit of 16/);
+    }
+  });
+
   it('run: the same feeds with the right type and shape succeed (the checks are not over-eager)', async () => {
     const r = await cli('run', model, '--input', `x=${tensorFile('x', float32([1, 3], [1, 2, 3]))}`, '--input', `y=${tensorFile('y', float32([5, 3]))}`);
     expect(r.code, r.err).toBe(0);

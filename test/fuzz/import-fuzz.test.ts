@@ -5,7 +5,13 @@ import { buildModel } from '../../src/fuzz/model-builder.js';
 import { executeImportCase, type ImportCaseInput } from '../../src/fuzz/import-fuzz-case.js';
 import { FUZZ_LIMITS, ImportCaseRunner, importFuzzCase, replayImportCase, runImportFuzz } from '../../src/fuzz/import-fuzz.js';
 import { defaultSeeds } from '../../src/fuzz/import-fuzz-seeds.js';
+import { TorchParityError } from '../../src/errors.js';
+import { caseRandom } from '../../src/fuzz/import-fuzz-mutate.js';
+import { decodeTensorProto } from '../../src/onnx/index.js';
 import { onnx } from '../../src/onnx/proto.js';
+import { decodeNpy } from '../../src/oracle/npy.js';
+import { decodeNpz } from '../../src/oracle/npz.js';
+import { decodeJsonTensors } from '../../src/oracle/tensor-files.js';
 import { float32 } from '../../src/tensor.js';
 import { tempDir } from '../helpers/external.js';
 
@@ -110,5 +116,36 @@ describe('import fuzzer', () => {
     for (const seed of seeds.filter((s) => s.name.startsWith('built:'))) {
       expect(await executeImportCase(caseOf(seed.bytes, { externalData: seed.externalData })), seed.name).toMatchObject({ outcome: 'ok' });
     }
+  });
+
+  it('feed-file readers (.npz, .npy, .json, .pb): 3000 byte-mutated files each give tensors or a typed error', () => {
+    const dir = path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'seed', 'inputs');
+    const modelDir = path.join(dir, '..', '..', 'models', 'resnet_basic__dynamo_op18', 'test_data_set_0');
+    const read = (f: string) => new Uint8Array(fs.readFileSync(f));
+    const readers: [Uint8Array, (b: Uint8Array) => unknown][] = [
+      [read(path.join(dir, 'input.npz')), (b) => decodeNpz(b)],
+      [read(path.join(dir, 'golden.npz')), (b) => decodeNpz(b)],
+      [read(path.join(dir, 'input.npy')), (b) => decodeNpy(b)],
+      [read(path.join(dir, 'input.json')), (b) => decodeJsonTensors(new TextDecoder().decode(b), {})],
+      [read(path.join(modelDir, 'input_0.pb')), (b) => decodeTensorProto(b, {})],
+    ];
+    const untyped: string[] = [];
+    for (let i = 0; i < 3000; i++) {
+      const r = caseRandom(99, i);
+      const [base, decode] = readers[Math.floor(r() * readers.length)]!;
+      let b = new Uint8Array(base);
+      for (let n = 1 + Math.floor(r() * 4); n > 0; n--) {
+        const kind = Math.floor(r() * 3);
+        if (kind === 0) b[Math.floor(r() * b.length)] = Math.floor(r() * 256);
+        else if (kind === 1) b = b.slice(0, Math.floor(r() * b.length));
+        else if (b.length >= 4) new DataView(b.buffer).setUint32(Math.floor(r() * (b.length - 3)), [0xffffffff, 0x7fffffff, 0x10000, 1e9][Math.floor(r() * 4)]!, true);
+      }
+      try {
+        decode(b);
+      } catch (error) {
+        if (!(error instanceof TorchParityError)) untyped.push(`case ${i}: ${String(error)}`);
+      }
+    }
+    expect(untyped).toEqual([]);
   });
 });
