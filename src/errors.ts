@@ -17,6 +17,22 @@ export type ErrorCode =
   | 'usage'
   | 'internal';
 
+/** What to do, by code, for errors whose thrower had nothing more specific to say. */
+export const DEFAULT_HINTS: Readonly<Record<ErrorCode, string>> = {
+  decode: 'the file is corrupt, truncated or not an ONNX model; re-export it from PyTorch or check the download',
+  unsupported_op: 'run `torchparity inspect MODEL` for the op histogram; docs/ops.md lists the ops and opsets torchparity has',
+  unsupported_type: 'torchparity computes float32/float64/float16, the integer types and bool; export the model in one of them',
+  bad_attribute: "the attribute does not fit the op's ONNX definition at this opset (docs/ops.md lists each op's attributes); re-export the model",
+  shape: "the tensors' shapes or types do not fit this op; check the input shapes fed or declared, and re-export if the graph itself is wrong",
+  limit_exceeded: 'a corrupt or hostile file is the usual cause; if the model is genuine, raise the limit (--limit NAME=N, or { limits } in loadModel)',
+  external_data: 'keep the .data file the exporter wrote beside the .onnx file, unmodified',
+  invalid_graph: 'the graph is not a valid ONNX graph; re-export the model, or check the tool that edited it',
+  input_mismatch: "feed tensors that match the model's inputs; `torchparity inspect MODEL` lists their names, types and shapes",
+  oracle_failure: 'onnxruntime could not run the model; `torchparity verify --no-oracle` checks it against saved outputs alone',
+  usage: 'run `torchparity COMMAND --help` for the options',
+  internal: 'this is a torchparity bug; rerun with --debug for the stack and please report it with the model',
+};
+
 export interface ErrorContext {
   file?: string;
   node?: string;
@@ -40,11 +56,11 @@ export class TorchParityError extends Error {
     this.hint = hint;
   }
 
-  /** One paragraph for a terminal: where, what, and what to do. */
+  /** One paragraph for a terminal: where, what was found (and expected), and what to do. */
   describe(): string {
     const where = describeContext(this.context);
     const head = where ? `${where}: ${this.message}` : this.message;
-    return this.hint ? `${head}\n  hint: ${this.hint}` : head;
+    return `${head}\n  hint: ${this.hint ?? DEFAULT_HINTS[this.code]}`;
   }
 
   /** The same error seen from further out (e.g. a file name added by the loader). */

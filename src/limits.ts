@@ -96,7 +96,7 @@ export function checkedElementCount(
   if (dims.length > limits.maxRank) limitExceeded('rank', dims.length, limits.maxRank, context, 'maxRank');
   for (const d of dims) {
     if (!Number.isSafeInteger(d) || d < 0) {
-      throw new TorchParityError('shape', `dimension ${d} in [${dims.join(',')}] is not a non-negative integer`, context);
+      throw new TorchParityError('shape', `dimension ${d} in [${dims.join(',')}] is not a non-negative integer`, context, 'dims count elements: 0 or more; the file is corrupt or was edited by hand');
     }
   }
   if (dims.includes(0)) return 0;

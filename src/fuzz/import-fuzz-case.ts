@@ -1,5 +1,5 @@
 import { loadModel } from '../engine/session.js';
-import { TorchParityError } from '../errors.js';
+import { describeContext, TorchParityError } from '../errors.js';
 import type { Precision } from '../ir/graph.js';
 import type { Limits } from '../limits.js';
 import { randomInputs } from '../verify/random-inputs.js';
@@ -55,6 +55,6 @@ export function classify(error: unknown, phase: CasePhase): ImportCaseOutcome {
   }
   const inner = error instanceof TorchParityError && error.cause !== undefined ? error.cause : error;
   const e = inner instanceof Error ? inner : new Error(String(inner));
-  const wrapped = error instanceof TorchParityError ? ` (wrapped as internal: ${error.describe()})` : '';
+  const wrapped = error instanceof TorchParityError ? ` (wrapped as internal: ${describeContext(error.context)}: ${error.message})` : '';
   return { outcome: 'untyped', name: e.name, message: `${e.message}${wrapped}`, stack: e.stack ?? '', phase };
 }

@@ -62,6 +62,9 @@ describe('fixtures/malformed: hand-made bad models, each refused with its expect
       expect(r.code).toBe(2);
       expect(r.err).toContain(`error [${code}]`);
       expect(r.err).not.toMatch(/\n\s+at /);
+      // One paragraph: where and what, then what to do.
+      expect(r.err).toMatch(new RegExp(`^torchparity run: error \\[${code}\\] .+\\n  hint: .+$`));
+      expect(r.err).not.toMatch(/\n\s*\n/);
     });
   }
 
