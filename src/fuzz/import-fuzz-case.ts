@@ -1,3 +1,6 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { loadModel } from '../engine/session.js';
 import { describeContext, TorchParityError } from '../errors.js';
 import type { Precision } from '../ir/graph.js';
@@ -14,6 +17,11 @@ export interface ImportCaseInput {
   /** Also run the model on seeded random inputs when it loads. */
   run: boolean;
   inputSeed: number;
+  /**
+   * Load from a file in a fresh temporary folder (external data files beside it) instead of from bytes: the path
+   * users take, with the real file system behind external data.
+   */
+  fromFile?: boolean;
 }
 
 export type CasePhase = 'load' | 'inputs' | 'run';
@@ -30,14 +38,18 @@ export type ImportCaseOutcome =
  */
 export async function executeImportCase(input: ImportCaseInput): Promise<ImportCaseOutcome> {
   let phase: CasePhase = 'load';
+  let dir: string | undefined;
   try {
-    const session = await loadModel(input.bytes, {
-      limits: input.limits,
-      externalData: input.externalData,
-      precision: input.precision,
-      fold: input.fold,
-      file: 'fuzz-case.onnx',
-    });
+    const options = { limits: input.limits, precision: input.precision, fold: input.fold };
+    let source: string | Uint8Array = input.bytes;
+    if (input.fromFile) {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'torchparity-import-fuzz-'));
+      source = path.join(dir, 'model.onnx');
+      fs.writeFileSync(source, input.bytes);
+      // Only plain file names: the keys come from the seed folders, but a reproducer could be edited by hand.
+      for (const [name, data] of Object.entries(input.externalData)) if (/^[\w.-]+$/.test(name) && name !== 'model.onnx') fs.writeFileSync(path.join(dir, name), data);
+    }
+    const session = await loadModel(source, input.fromFile ? options : { ...options, externalData: input.externalData, file: 'fuzz-case.onnx' });
     if (!input.run) return { outcome: 'ok', ran: false };
     phase = 'inputs';
     const feeds = randomInputs(session.inputs, { seed: input.inputSeed, limits: input.limits });
@@ -46,6 +58,8 @@ export async function executeImportCase(input: ImportCaseInput): Promise<ImportC
     return { outcome: 'ok', ran: true };
   } catch (error) {
     return classify(error, phase);
+  } finally {
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

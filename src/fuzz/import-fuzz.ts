@@ -108,6 +108,7 @@ function caseSettings(seed: number, index: number, options: ImportFuzzOptions): 
     fold: r() >= 0.2,
     run: options.runModels ?? true,
     inputSeed: Math.floor(r() * 2 ** 31),
+    fromFile: r() < 0.1,
   };
 }
 
