@@ -156,6 +156,7 @@ export const fuzzCommand: Command = {
         `${shard.count > 1 ? `, shard ${shard.index}/${shard.count}` : ''}${runs !== undefined ? `, ${runs} cases` : ''}${timeMs !== undefined ? `, ${formatMs(timeMs)}` : ''}`,
     );
     let live = false;
+    let lastDraw = 0;
     const clear = () => {
       if (live) process.stderr.write('\r\x1b[2K');
       live = false;
@@ -171,6 +172,9 @@ export const fuzzCommand: Command = {
       shrink: !options['no-shrink'],
       onProgress: io.isTTY
         ? (p) => {
+            // A few redraws a second are enough for the eye and cost nothing next to hundreds of cases a second.
+            if (live && p.elapsedMs - lastDraw < 200) return;
+            lastDraw = p.elapsedMs;
             process.stderr.write(`\r\x1b[2K${progressLine(p)}`);
             live = true;
           }
