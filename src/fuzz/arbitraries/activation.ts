@@ -32,9 +32,11 @@ export const ACTIVATION_CHECKS: Record<string, CheckSpec> = {
   HardSigmoid: { kind: 'pointwise', ulps: 2, atol: 2 ** -20 },
   HardSwish: { kind: 'pointwise', ulps: 4, atol: 2 ** -20 },
   Softsign: { kind: 'pointwise', ulps: 4, atol: 0 },
-  Elu: { kind: 'pointwise', ulps: 8, atol: 2 ** -22 },
-  Selu: { kind: 'pointwise', ulps: 8, atol: 2 ** -22 },
-  Celu: { kind: 'pointwise', ulps: 8, atol: 2 ** -22 },
+  // α·(eˣ − 1) (Selu: γ·α·(eˣ − 1)) computed as exp minus 1 loses up to an ulp of 1 (2^-23) to cancellation near
+  // x = 0, scaled by α·γ ≤ 9 for these attributes: ~1.1e-6 (a 5-minute campaign met 2.9e-7 with γ·α = 7.1).
+  Elu: { kind: 'pointwise', ulps: 8, atol: 2 ** -19 },
+  Selu: { kind: 'pointwise', ulps: 8, atol: 2 ** -19 },
+  Celu: { kind: 'pointwise', ulps: 8, atol: 2 ** -19 },
   Sigmoid: { kind: 'pointwise', ulps: 8, atol: 2 ** -22 },
   Tanh: { kind: 'pointwise', ulps: 8, atol: 2 ** -24 },
   Softplus: { kind: 'pointwise', ulps: 8, atol: 2 ** -24 },
