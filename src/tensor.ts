@@ -74,8 +74,23 @@ export function storageFor(dtype: DType): TypedArrayConstructor {
   return STORAGE[dtype];
 }
 
+/** Where allocate() takes storage from: a Session installs its buffer arena (engine/arena.ts) while it runs. */
+export interface Allocator {
+  allocate(dtype: DType, length: number): TensorData;
+}
+
+let activeAllocator: Allocator | undefined;
+
+/** Makes `allocator` (or plain `new`, for undefined) serve allocate(); returns the one replaced, to restore. */
+export function setAllocator(allocator: Allocator | undefined): Allocator | undefined {
+  const previous = activeAllocator;
+  activeAllocator = allocator;
+  return previous;
+}
+
+/** Zero-filled storage for `length` elements of `dtype`. */
 export function allocate(dtype: DType, length: number): TensorData {
-  return new STORAGE[dtype](length);
+  return activeAllocator ? activeAllocator.allocate(dtype, length) : new STORAGE[dtype](length);
 }
 
 /** Product of dims. Callers that take dims from files validate them first (ir/limits), so this cannot overflow. */

@@ -8,7 +8,10 @@ import { decodeModel } from '../onnx/decode-model.js';
 import { fileExternalData, memoryExternalData, NO_EXTERNAL_DATA, type ExternalDataSource } from '../onnx/external-data.js';
 import { OpContext, type RunContext, type ValueType } from '../ops/declaration.js';
 import type { Tensor } from '../tensor.js';
+import type { ArenaStats } from './arena.js';
 import { checkFeeds } from './feeds.js';
+import { foldBatchNorm } from './fold-batchnorm.js';
+import { EnginePlan, type EngineOptions } from './plan.js';
 
 /** Inputs this small reach the run-time shape check with their values (shape, pads, scales, Range bounds). */
 const SMALL_VALUE = 64;
@@ -22,6 +25,16 @@ export interface LoadOptions {
   /** Name shown in errors for models given as bytes. */
   file?: string;
   fold?: boolean;
+  /**
+   * Threads for large Conv/Gemm/MatMul layers, the calling one included (default 1). More than 1 starts
+   * worker_threads; call Session.close() to stop them (they do not keep the process alive).
+   */
+  threads?: number;
+  /**
+   * Fold each BatchNormalization into the Conv before it (default false): faster, but it changes rounding, so
+   * results differ from the graph as written by a few float32 ulps (engine/fold-batchnorm.ts).
+   */
+  foldBatchNorm?: boolean;
 }
 
 export interface TapEvent {
@@ -50,10 +63,13 @@ export class Session {
   private readonly consumed: Set<string>;
   /** Per step: some output's size was not fully known at import, so it is checked against the limits at run time. */
   private readonly dynamicSize: boolean[];
+  /** Fast-run machinery: Relu fusion, buffer arena, per-node memo, worker threads (engine/plan.ts). */
+  private readonly plan: EnginePlan;
 
-  constructor(graph: Graph, limits: Limits) {
+  constructor(graph: Graph, limits: Limits, engine: EngineOptions = {}) {
     this.graph = graph;
     this.limits = limits;
+    this.plan = new EnginePlan(graph, engine);
     const outputs = new Set(graph.outputs.map((o) => o.name));
     const lastUse = new Map<string, number>();
     graph.nodes.forEach((node, step) => {
@@ -101,6 +117,21 @@ export class Session {
     return this.graph.precision;
   }
 
+  /** Storage the buffer arena has created and reused so far (no new allocations after the first run). */
+  get arenaStats(): Readonly<ArenaStats> {
+    return this.plan.arena.stats;
+  }
+
+  /** Resolves once the worker threads of a session loaded with threads > 1 are up (loadModel waits for it). */
+  async ready(): Promise<void> {
+    await this.plan.ready();
+  }
+
+  /** Stops the worker threads of a session loaded with threads > 1. */
+  async close(): Promise<void> {
+    await this.plan.close();
+  }
+
   async run(feeds: Readonly<Record<string, Tensor>>, options: RunOptions = {}): Promise<Record<string, Tensor>> {
     const graph = this.graph;
     const where: ErrorContext = graph.file ? { file: graph.file } : {};
@@ -109,74 +140,88 @@ export class Session {
     const wanted = options.outputs ?? graph.outputs.map((o) => o.name);
     const keep = new Set(wanted);
     let liveBytes = 0;
-
-    for (let step = 0; step < graph.nodes.length; step++) {
-      const node = graph.nodes[step]!;
-      const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
-      const context = { ...where, node: node.name, op: node.opType };
-      const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, node.opset), {
-        outputsUsed: node.outputs.map((o) => o !== '' && (this.consumed.has(o) || keep.has(o) || options.tap !== undefined)),
-        floatType: graph.precision,
-        limits: this.limits,
-      }) as RunContext;
-      let outputs: Tensor[];
-      try {
-        if (this.dynamicSize[step]) this.checkOutputSizes(node, inputs, ctx, context);
-        outputs = node.decl.run(inputs, node.attrs, ctx).map((t) => finishOutput(t, graph.precision));
-      } catch (error) {
-        throw asTorchParityError(error, 'internal', context, 'this is a torchparity bug; please report it with the model');
-      }
-      if (options.override) outputs = options.override(node, inputs, outputs);
-      const named: { name: string; tensor: Tensor }[] = [];
-      node.outputs.forEach((name, k) => {
-        if (name === '') return;
-        const t = outputs[k];
-        if (!t) {
-          if (this.consumed.has(name) || keep.has(name)) {
-            throw new TorchParityError('internal', `produced no value for output '${name}'`, context);
+    // Fusion and buffer reuse only when nobody outside can see (and keep) intermediates.
+    const plan = this.plan.begin(!options.tap && !options.override, keep, graph);
+    const result: Record<string, Tensor> = {};
+    try {
+      for (let step = 0; step < graph.nodes.length; step++) {
+        if (plan.skips(step)) continue;
+        const node = graph.nodes[step]!;
+        const outputNames = plan.outputNames(step, graph);
+        const inputs = node.inputs.map((name) => (name === '' ? undefined : values.get(name)));
+        const context = { ...where, node: node.name, op: node.opType };
+        const ctx = Object.assign(new OpContext({ name: node.name, opType: node.opType, outputCount: node.outputs.length }, node.opset), {
+          outputsUsed: node.outputs.map((o) => o !== '' && (this.consumed.has(o) || keep.has(o) || options.tap !== undefined)),
+          floatType: graph.precision,
+          limits: this.limits,
+          engine: plan.hooks(step),
+        }) as RunContext;
+        let outputs: Tensor[];
+        try {
+          if (this.dynamicSize[step]) this.checkOutputSizes(node, inputs, ctx, context);
+          outputs = node.decl.run(inputs, node.attrs, ctx).map((t) => finishOutput(t, graph.precision));
+        } catch (error) {
+          throw asTorchParityError(error, 'internal', context, 'this is a torchparity bug; please report it with the model');
+        }
+        if (options.override) outputs = options.override(node, inputs, outputs);
+        const named: { name: string; tensor: Tensor }[] = [];
+        outputNames.forEach((name, k) => {
+          if (name === '') return;
+          const t = outputs[k];
+          if (!t) {
+            if (this.consumed.has(name) || keep.has(name)) {
+              throw new TorchParityError('internal', `produced no value for output '${name}'`, context);
+            }
+            return;
           }
-          return;
+          // Ops with value-dependent sizes check before allocating (checkOutputSize); this catches the rest.
+          if (t.data.length > this.limits.maxTensorElements) {
+            limitExceeded('element count', t.data.length, this.limits.maxTensorElements, { ...context, tensor: name }, 'maxTensorElements');
+          }
+          if (t.data.byteLength > this.limits.maxTensorBytes) {
+            limitExceeded('byte size', t.data.byteLength, this.limits.maxTensorBytes, { ...context, tensor: name }, 'maxTensorBytes');
+          }
+          values.set(name, t);
+          plan.retain(t);
+          liveBytes += t.data.byteLength;
+          named.push({ name, tensor: t });
+        });
+        if (liveBytes > this.limits.maxRunBytes) {
+          throw new TorchParityError(
+            'limit_exceeded',
+            `live tensors reach ${liveBytes} bytes, over the limit of ${this.limits.maxRunBytes}`,
+            context,
+            'if the model is genuine, raise limits.maxRunBytes',
+          );
         }
-        // Ops with value-dependent sizes check before allocating (checkOutputSize); this catches the rest.
-        if (t.data.length > this.limits.maxTensorElements) {
-          limitExceeded('element count', t.data.length, this.limits.maxTensorElements, { ...context, tensor: name }, 'maxTensorElements');
-        }
-        if (t.data.byteLength > this.limits.maxTensorBytes) {
-          limitExceeded('byte size', t.data.byteLength, this.limits.maxTensorBytes, { ...context, tensor: name }, 'maxTensorBytes');
-        }
-        values.set(name, t);
-        liveBytes += t.data.byteLength;
-        named.push({ name, tensor: t });
-      });
-      if (liveBytes > this.limits.maxRunBytes) {
-        throw new TorchParityError(
-          'limit_exceeded',
-          `live tensors reach ${liveBytes} bytes, over the limit of ${this.limits.maxRunBytes}`,
-          context,
-          'if the model is genuine, raise limits.maxRunBytes',
-        );
-      }
-      if (options.tap) await options.tap({ node, step, inputs, outputs: named });
-      for (const name of this.releaseAfter[step]!) {
-        if (keep.has(name)) continue;
-        const t = values.get(name);
-        if (t) liveBytes -= t.data.byteLength;
-        values.delete(name);
-      }
-      // Outputs nobody reads (an unused optional output) go at once.
-      for (const { name, tensor } of named) {
-        if (!this.consumed.has(name) && !keep.has(name)) {
-          liveBytes -= tensor.data.byteLength;
+        if (options.tap) await options.tap({ node, step, inputs, outputs: named });
+        for (const name of this.releaseAfter[step]!) {
+          if (keep.has(name)) continue;
+          const t = values.get(name);
+          if (t) {
+            liveBytes -= t.data.byteLength;
+            plan.release(t);
+          }
           values.delete(name);
         }
+        // Outputs nobody reads (an unused optional output) go at once.
+        for (const { name, tensor } of named) {
+          if (!this.consumed.has(name) && !keep.has(name)) {
+            liveBytes -= tensor.data.byteLength;
+            plan.release(tensor);
+            values.delete(name);
+          }
+        }
+        plan.endNode();
       }
-    }
 
-    const result: Record<string, Tensor> = {};
-    for (const name of wanted) {
-      const t = values.get(name);
-      if (!t) throw new TorchParityError('usage', `'${name}' is not a value of this model`, where);
-      result[name] = t;
+      for (const name of wanted) {
+        const t = values.get(name);
+        if (!t) throw new TorchParityError('usage', `'${name}' is not a value of this model`, where);
+        result[name] = t;
+      }
+    } finally {
+      plan.finish(Object.values(result));
     }
     return result;
   }
@@ -215,9 +260,13 @@ export async function loadModel(source: string | Uint8Array, options: LoadOption
   }
   const externalData = externalSource(source, options);
   try {
-    const record = decodeModel(bytes, { file, externalData, limits: options.limits });
+    // Bytes read from the file here are ours: unaligned weights are aligned in place, not copied.
+    const record = decodeModel(bytes, { file, externalData, limits: options.limits, ownsBytes: typeof source === 'string' });
     const graph = importGraph(record, { file, precision: options.precision, fold: options.fold, limits: options.limits });
-    return new Session(graph, resolveLimits(options.limits));
+    if (options.foldBatchNorm) foldBatchNorm(graph);
+    const session = new Session(graph, resolveLimits(options.limits), { threads: options.threads });
+    await session.ready();
+    return session;
   } catch (error) {
     throw asTorchParityError(error, 'internal', where);
   } finally {

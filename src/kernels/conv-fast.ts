@@ -128,7 +128,7 @@ export function convFast(
 }
 
 /** Panels packed at a time: at most this many floats (128 KiB), so a block stays in L2 while every row tile reads it. */
-const BLOCK_FLOATS = 32768;
+const BLOCK_FLOATS = 131072;
 
 let scratch = new Float32Array(0);
 const acc = new Float64Array(TILE * TILE);
@@ -222,24 +222,36 @@ function packPanels(x: Float32Array, xBase: number, s: ConvShape, taps: Taps, fi
       }
       continue;
     }
-    let k4 = pb;
-    for (let c = 0; c < inPerGroup; c++) {
-      const cb = xBase + c * inPlane;
-      for (let t = 0; t < tapCount; t++, k4 += TILE) {
-        const td = taps.d[t]!;
-        const th = taps.h[t]!;
-        const tw = taps.w[t]!;
-        const o = cb + taps.offset[t]!;
-        for (let j = 0; j < TILE; j++) {
-          const id = colD[j]! + td;
-          const ih = colH[j]! + th;
-          const iw = colW[j]! + tw;
-          const inside = colValid[j] === 1 && id >= 0 && id < D && ih >= 0 && ih < H && iw >= 0 && iw < W;
-          P[k4 + j] = inside ? x[o + colBase[j]!]! : 0;
+    // A border panel: zero it, then copy each column's taps that land inside the input (a box of taps per column).
+    P.fill(0, pb, pb + K * TILE);
+    for (let j = 0; j < TILE; j++) {
+      if (colValid[j] === 0) continue;
+      const d0 = colD[j]!;
+      const h0 = colH[j]!;
+      const w0 = colW[j]!;
+      const [kd0, kd1] = tapRange(d0, s.DD, s.KD, D);
+      const [kh0, kh1] = tapRange(h0, s.DH, s.KH, H);
+      const [kw0, kw1] = tapRange(w0, s.DW, s.KW, W);
+      for (let c = 0; c < inPerGroup; c++) {
+        const cb = xBase + c * inPlane;
+        const kb = pb + c * tapCount * TILE + j;
+        for (let kd = kd0; kd <= kd1; kd++) {
+          for (let kh = kh0; kh <= kh1; kh++) {
+            const row = cb + ((d0 + kd * s.DD) * H + h0 + kh * s.DH) * W + w0;
+            const at = kb + (kd * s.KH + kh) * s.KW * TILE;
+            for (let kw = kw0; kw <= kw1; kw++) P[at + kw * TILE] = x[row + kw * s.DW]!;
+          }
         }
       }
     }
   }
+}
+
+/** Taps t (0 ≤ t < k) of a window starting at `start` with dilation d that land in [0, size): [first, last]. */
+function tapRange(start: number, d: number, k: number, size: number): [number, number] {
+  const first = start >= 0 ? 0 : Math.ceil(-start / d);
+  const last = Math.min(k - 1, Math.floor((size - 1 - start) / d));
+  return [first, last];
 }
 
 /** Copies the last, partial panel of a 1×1 convolution (pixels past the plane are 0). */

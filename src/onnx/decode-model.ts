@@ -36,6 +36,11 @@ export interface DecodeOptions {
   file?: string;
   externalData?: ExternalDataSource;
   limits?: Partial<Limits>;
+  /**
+   * The caller hands the bytes over (loadModel read them from the file): unaligned raw_data is then aligned in place
+   * rather than copied (tensor-proto.ts viewAs), so the bytes are modified. Leave unset for bytes the caller keeps.
+   */
+  ownsBytes?: boolean;
 }
 
 const ATTRIBUTE_KINDS: Record<number, AttributeKind> = {
@@ -61,12 +66,14 @@ class Decoder {
     readonly limits: Limits,
     readonly file: string | undefined,
     externalData: ExternalDataSource,
+    alignInPlace = false,
   ) {
     this.tensorContext = {
       limits,
       externalData,
       where: file ? { file } : {},
       onExternal: (use) => this.externalUses.push(use),
+      alignInPlace,
     };
   }
 
@@ -271,7 +278,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
   if (!proto.graph) {
     throw new TorchParityError('decode', 'the file decodes as protobuf but holds no graph', where, 'is this an ONNX model file?');
   }
-  const decoder = new Decoder(limits, file, options.externalData ?? NO_EXTERNAL_DATA);
+  const decoder = new Decoder(limits, file, options.externalData ?? NO_EXTERNAL_DATA, options.ownsBytes === true);
   let graph: GraphRecord;
   let functions: FunctionRecord[];
   let opsetImports: Map<string, number>;

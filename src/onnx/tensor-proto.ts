@@ -14,6 +14,11 @@ export interface TensorDecodeContext {
   where: ErrorContext;
   /** Records every external reference followed. */
   onExternal?: (use: { tensor: string; location: string; offset: number; length: number }) => void;
+  /**
+   * The decoder owns the model's bytes (it read the file itself), so an unaligned raw_data payload may be moved in
+   * place to the aligned offset below it instead of copied (see viewAs).
+   */
+  alignInPlace?: boolean;
 }
 
 let halfTable: Float32Array | undefined;
@@ -29,32 +34,53 @@ function decodeDims(proto: ITensorProto, context: ErrorContext): number[] {
   return (proto.dims ?? []).map((d) => longToNumber(d as number | LongLike, context, 'a dimension'));
 }
 
-/** A typed view of `bytes` when aligned, else a copy into fresh aligned storage. */
+/**
+ * A typed view of `bytes` when aligned; so raw_data costs no copy at all (protobufjs hands out views of the model's
+ * bytes). Unaligned payloads (protobuf places fields at any byte) are, when the decoder owns the bytes, moved down to
+ * the aligned offset just below: the bytes overwritten are this field's own tag and length, already decoded, and
+ * never anything else — the move is refused when the shortest possible header is shorter than the shift. Otherwise
+ * they are copied into fresh aligned storage. Either way each weight byte is copied at most once, and a model read
+ * from a file keeps one copy of its weights in memory, not one plus the unaligned ones.
+ */
 function viewAs<T extends TensorData>(
   Ctor: { new (buffer: ArrayBufferLike, offset: number, length: number): T; new (length: number): T; BYTES_PER_ELEMENT: number },
   bytes: Uint8Array,
   count: number,
+  alignInPlace = false,
 ): T {
-  if (bytes.byteOffset % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(bytes.buffer, bytes.byteOffset, count);
+  const shift = bytes.byteOffset % Ctor.BYTES_PER_ELEMENT;
+  if (shift === 0) return new Ctor(bytes.buffer, bytes.byteOffset, count);
+  if (alignInPlace && shift <= rawDataHeaderBytes(bytes.length)) {
+    const target = bytes.byteOffset - shift;
+    new Uint8Array(bytes.buffer).copyWithin(target, bytes.byteOffset, bytes.byteOffset + count * Ctor.BYTES_PER_ELEMENT);
+    return new Ctor(bytes.buffer, target, count);
+  }
   const copy = new Uint8Array(count * Ctor.BYTES_PER_ELEMENT);
   copy.set(bytes.subarray(0, copy.length));
   return new Ctor(copy.buffer, 0, count);
 }
 
-function fromRaw(dtype: DType, bytes: Uint8Array, count: number, context: ErrorContext): TensorData {
+/** The shortest encoding of raw_data's tag (field 9, wire type 2: one byte) and of its length as a varint. */
+function rawDataHeaderBytes(length: number): number {
+  let bytes = 2;
+  for (let rest = Math.floor(length / 128); rest > 0; rest = Math.floor(rest / 128)) bytes++;
+  return bytes;
+}
+
+function fromRaw(dtype: DType, bytes: Uint8Array, count: number, context: ErrorContext, inPlace = false): TensorData {
   switch (dtype) {
     case 'float32':
-      return viewAs(Float32Array, bytes, count);
+      return viewAs(Float32Array, bytes, count, inPlace);
     case 'float64':
-      return viewAs(Float64Array, bytes, count);
+      return viewAs(Float64Array, bytes, count, inPlace);
     case 'int32':
-      return viewAs(Int32Array, bytes, count);
+      return viewAs(Int32Array, bytes, count, inPlace);
     case 'int16':
-      return viewAs(Int16Array, bytes, count);
+      return viewAs(Int16Array, bytes, count, inPlace);
     case 'uint16':
-      return viewAs(Uint16Array, bytes, count);
+      return viewAs(Uint16Array, bytes, count, inPlace);
     case 'uint32':
-      return viewAs(Uint32Array, bytes, count);
+      return viewAs(Uint32Array, bytes, count, inPlace);
     case 'int8':
       return new Int8Array(bytes.buffer, bytes.byteOffset, count);
     case 'uint8':
@@ -176,7 +202,7 @@ export function decodeTensor(proto: ITensorProto, ctx: TensorDecodeContext, fall
         'the tensor is truncated or its dims are wrong',
       );
     }
-    data = fromRaw(dtype, proto.rawData, count, where);
+    data = fromRaw(dtype, proto.rawData, count, where, ctx.alignInPlace === true);
   } else {
     data = fromTypedField(dtype, proto, count, where);
   }
