@@ -28,7 +28,8 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'conv-dilation-ignored',
     breaks: 'Conv reads taps as if every dilation were 1',
-    file: 'src/kernels/conv.ts',
+    // float32 Conv runs on the fast kernels; convShape resolves the geometry for all three paths.
+    file: 'src/kernels/conv-fast.ts',
     find: 'const [DD, DH, DW] = g.dilations as [number, number, number];',
     replace: 'const [DD, DH, DW] = [1, 1, 1] as [number, number, number];',
   },
@@ -55,17 +56,17 @@ export const MUTANTS: readonly Mutant[] = [
   },
   {
     name: 'conv-group-offset-wrong',
-    breaks: 'every Conv group reads the first group of input channels',
-    file: 'src/kernels/conv.ts',
-    find: 'const inBase = (n * p.inChannels + group * inPerGroup + icg) * inPlane;',
-    replace: 'const inBase = (n * p.inChannels + icg) * inPlane;',
+    breaks: 'every Conv group reads the first group of input channels (groups of 2+ channels: the implicit-GEMM path)',
+    file: 'src/kernels/conv-fast.ts',
+    find: 'const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;',
+    replace: 'const xBase = (n * s.C) * s.inPlane;',
   },
   {
     name: 'conv-batch-offset-reused',
-    breaks: 'every image of the batch reads image 0',
-    file: 'src/kernels/conv.ts',
-    find: 'const inBase = (n * p.inChannels + group * inPerGroup + icg) * inPlane;',
-    replace: 'const inBase = (0 * p.inChannels + group * inPerGroup + icg) * inPlane;',
+    breaks: 'every image of the batch reads image 0 (groups of 2+ channels: the implicit-GEMM path)',
+    file: 'src/kernels/conv-fast.ts',
+    find: 'const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;',
+    replace: 'const xBase = (0 * s.C + g * s.inPerGroup) * s.inPlane;',
   },
   {
     name: 'asymmetric-pads-mirrored',
@@ -84,16 +85,17 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'gemm-transpose-ignored-for-a',
     breaks: 'Gemm reads A row-major whatever transA says',
-    file: 'src/kernels/gemm.ts',
-    find: 'const aRow = p.transA ? 1 : K;\n  const aCol = p.transA ? p.M : 1;',
-    replace: 'const aRow = K;\n  const aCol = 1;',
+    // float32 Gemm runs on the fast kernel; the op builds its view of A.
+    file: 'src/ops/nn/gemm.ts',
+    find: 'rowStride: transA ? 1 : params.K, colStride: transA ? params.M : 1',
+    replace: 'rowStride: params.K, colStride: 1',
   },
   {
     name: 'maxpool-dilation-ignored',
-    breaks: 'MaxPool steps through the window by 1 whatever the dilation',
-    file: 'src/kernels/pool.ts',
-    find: 'const [DD, DH, DW] = g.dilations as [number, number, number];\n  const [ad, ah, aw] = axes;\n  // Column-major',
-    replace: 'const [DD, DH, DW] = [1, 1, 1] as [number, number, number];\n  const [ad, ah, aw] = axes;\n  // Column-major',
+    breaks: 'MaxPool steps through the window by 1 whatever the dilation (float32 without Indices: the fast kernel)',
+    file: 'src/kernels/pool-fast.ts',
+    find: 'const [DD, DH, DW] = g.dilations as [number, number, number];\n  const [ad, ah, aw] = axes;\n  // Interior columns',
+    replace: 'const [DD, DH, DW] = [1, 1, 1] as [number, number, number];\n  const [ad, ah, aw] = axes;\n  // Interior columns',
   },
   {
     name: 'conv-transpose-output-padding-ignored',
