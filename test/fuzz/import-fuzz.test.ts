@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { deflateRawSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildModel } from '../../src/fuzz/model-builder.js';
 import { executeImportCase, type ImportCaseInput } from '../../src/fuzz/import-fuzz-case.js';
@@ -8,6 +9,7 @@ import { defaultSeeds } from '../../src/fuzz/import-fuzz-seeds.js';
 import { TorchParityError } from '../../src/errors.js';
 import { caseRandom } from '../../src/fuzz/import-fuzz-mutate.js';
 import { decodeTensorProto } from '../../src/onnx/index.js';
+import { withDefaultLimits } from '../../src/limits.js';
 import { onnx } from '../../src/onnx/proto.js';
 import { decodeNpy } from '../../src/oracle/npy.js';
 import { decodeNpz } from '../../src/oracle/npz.js';
@@ -124,6 +126,7 @@ describe('import fuzzer', () => {
     const read = (f: string) => new Uint8Array(fs.readFileSync(f));
     const readers: [Uint8Array, (b: Uint8Array) => unknown][] = [
       [read(path.join(dir, 'input.npz')), (b) => decodeNpz(b)],
+      [deflatedNpz(read(path.join(dir, 'input.npy'))), (b) => decodeNpz(b)],
       [read(path.join(dir, 'golden.npz')), (b) => decodeNpz(b)],
       [read(path.join(dir, 'input.npy')), (b) => decodeNpy(b)],
       [read(path.join(dir, 'input.json')), (b) => decodeJsonTensors(new TextDecoder().decode(b), {})],
@@ -148,4 +151,54 @@ describe('import fuzzer', () => {
     }
     expect(untyped).toEqual([]);
   });
+
+  it('pinned: .npz members whose deflate stream is corrupt, or that declare a size past the byte limit, are typed errors', async () => {
+    const npy = new Uint8Array(fs.readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'seed', 'inputs', 'input.npy')));
+    const good = deflatedNpz(npy);
+    expect(decodeNpz(good).size).toBe(1);
+    // zlib threw "invalid stored block lengths" (an Error, not a TorchParityError) through the CLI.
+    const corrupt = new Uint8Array(good);
+    corrupt[30 + 'x.npy'.length] = 0xff;
+    corrupt[31 + 'x.npy'.length] = 0xff;
+    expect(() => decodeNpz(corrupt)).toThrow(TorchParityError);
+    // A zip bomb announces its size, checked against the tensor byte limit (plus header room) before inflating.
+    const bomb = deflatedNpz(npy, 100_000);
+    await expect(withDefaultLimits({ maxTensorBytes: 1000 }, async () => decodeNpz(bomb))).rejects.toThrow(/inflated size is 100000, over the limit of 66536/);
+  });
 });
+
+/** A one-member .npz (zip) holding `npy` deflated, as numpy.savez_compressed writes it; `declared` fakes the size. */
+function deflatedNpz(npy: Uint8Array, declared = npy.length): Uint8Array {
+  const name = new TextEncoder().encode('x.npy');
+  const data = new Uint8Array(deflateRawSync(npy));
+  const local = new Uint8Array(30 + name.length);
+  const lv = new DataView(local.buffer);
+  lv.setUint32(0, 0x04034b50, true);
+  lv.setUint16(8, 8, true);
+  lv.setUint32(18, data.length, true);
+  lv.setUint32(22, declared, true);
+  lv.setUint16(26, name.length, true);
+  local.set(name, 30);
+  const central = new Uint8Array(46 + name.length);
+  const cv = new DataView(central.buffer);
+  cv.setUint32(0, 0x02014b50, true);
+  cv.setUint16(10, 8, true);
+  cv.setUint32(20, data.length, true);
+  cv.setUint32(24, declared, true);
+  cv.setUint16(28, name.length, true);
+  cv.setUint32(42, 0, true);
+  central.set(name, 46);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, 1, true);
+  ev.setUint16(10, 1, true);
+  ev.setUint32(12, central.length, true);
+  ev.setUint32(16, local.length + data.length, true);
+  const out = new Uint8Array(local.length + data.length + central.length + end.length);
+  out.set(local, 0);
+  out.set(data, local.length);
+  out.set(central, local.length + data.length);
+  out.set(end, local.length + data.length + central.length);
+  return out;
+}
