@@ -207,6 +207,12 @@ add('sequence_output', model(reluGraph({ output: [{ name: 'y', type: { sequenceT
 // --- ops and attributes --------------------------------------------------------------------------------------------------
 
 add('unknown_op', model({ node: [{ name: 'mystery', opType: 'FooBar', input: ['x'], output: ['y'] }], input: [vi('x')], output: [vi('y')] }), 'unsupported_op', 'an op type no ONNX opset defines');
+add(
+  'hostile_names',
+  model({ node: [{ name: '\u001b]0;pwned\u0007\u001b[2J\nsecond line', opType: 'Evil\u001b[31m', input: ['x'], output: ['y'] }], input: [vi('x')], output: [vi('y')] }),
+  'unsupported_op',
+  'a node whose name and op type carry terminal escape sequences and a newline: the error shows them escaped, in one paragraph',
+);
 add('op_in_unimported_domain', model({ node: [relu('x', 'y', { domain: 'com.microsoft' })], input: [vi('x')], output: [vi('y')] }), 'unsupported_op', 'Relu in domain com.microsoft, which the model does not import');
 add('unknown_attribute', model({ node: [relu('x', 'y', { attribute: [{ name: 'bogus', type: 2, i: 1 }] })], input: [vi('x')], output: [vi('y')] }), 'bad_attribute', 'Relu with an attribute it does not have');
 add('duplicate_attribute', model({ node: [{ name: 'sm', opType: 'Softmax', input: ['x'], output: ['y'], attribute: [{ name: 'axis', type: 2, i: 1 }, { name: 'axis', type: 2, i: 0 }] }], input: [vi('x')], output: [vi('y')] }), 'bad_attribute', 'Softmax axis given twice');

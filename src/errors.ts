@@ -56,11 +56,15 @@ export class TorchParityError extends Error {
     this.hint = hint;
   }
 
-  /** One paragraph for a terminal: where, what was found (and expected), and what to do. */
+  /**
+   * One paragraph for a terminal: where, what was found (and expected), and what to do. Names come from the file,
+   * so control characters in them are shown escaped: a node named "\x1b[2J" must not clear the user's screen, and a
+   * newline must not break the paragraph.
+   */
   describe(): string {
     const where = describeContext(this.context);
-    const head = where ? `${where}: ${this.message}` : this.message;
-    return `${head}\n  hint: ${this.hint ?? DEFAULT_HINTS[this.code]}`;
+    const head = printable(where ? `${where}: ${this.message}` : this.message);
+    return `${head}\n  hint: ${printable(this.hint ?? DEFAULT_HINTS[this.code])}`;
   }
 
   /** The same error seen from further out (e.g. a file name added by the loader). */
@@ -71,15 +75,24 @@ export class TorchParityError extends Error {
   }
 }
 
+/** Control characters (C0, DEL, C1) as \xNN escapes, and names past 200 characters cut, so text from a file prints safely. */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function shortName(name: string): string {
+  return name.length > 200 ? `${name.slice(0, 200)}… (${name.length} characters)` : name;
+}
+
 export function describeContext(context: ErrorContext): string {
   const parts: string[] = [];
   if (context.file) parts.push(context.file);
   if (context.node !== undefined || context.op) {
-    const name = context.node ? `'${context.node}'` : '(unnamed)';
-    parts.push(context.op ? `node ${name} (${context.op})` : `node ${name}`);
+    const name = context.node ? `'${shortName(context.node)}'` : '(unnamed)';
+    parts.push(context.op ? `node ${name} (${shortName(context.op)})` : `node ${name}`);
   }
-  if (context.attribute) parts.push(`attribute '${context.attribute}'`);
-  if (context.tensor !== undefined) parts.push(`tensor '${context.tensor}'`);
+  if (context.attribute) parts.push(`attribute '${shortName(context.attribute)}'`);
+  if (context.tensor !== undefined) parts.push(`tensor '${shortName(context.tensor)}'`);
   return parts.join(', ');
 }
 

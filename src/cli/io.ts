@@ -7,11 +7,22 @@ export interface CliIO {
   isTTY: boolean;
 }
 
+/**
+ * Text for a terminal with only the control characters torchparity itself writes: newline, tab, carriage return and
+ * colour (SGR) sequences. Everything else — names from a hostile model such as "\x1b]0;…" or "\x1b[2J" — is shown
+ * escaped instead of being obeyed by the terminal.
+ */
+export function terminalSafe(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\x1b(?!\[[0-9;]*m)|[\x00-\x08\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
 export function processIO(): CliIO {
   const isTTY = Boolean(process.stdout.isTTY);
+  const line = (text: string) => terminalSafe(text.endsWith('\n') ? text : `${text}\n`);
   return {
-    out: (text) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
-    err: (text) => process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
+    out: (text) => process.stdout.write(line(text)),
+    err: (text) => process.stderr.write(line(text)),
     color: isTTY && !process.env.NO_COLOR,
     isTTY,
   };

@@ -65,6 +65,9 @@ describe('fixtures/malformed: hand-made bad models, each refused with its expect
       // One paragraph: where and what, then what to do.
       expect(r.err).toMatch(new RegExp(`^torchparity run: error \\[${code}\\] .+\\n  hint: .+$`));
       expect(r.err).not.toMatch(/\n\s*\n/);
+      // Names come from the file: no control character but the paragraph's own newline reaches the terminal.
+      // eslint-disable-next-line no-control-regex
+      expect(r.err).not.toMatch(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/);
     });
   }
 
