@@ -139,6 +139,10 @@ const split = defineVersions(
 function withCount(request: SplitRequest, attrs: Record<string, unknown>, s: unknown, ctx: OpContext): SplitRequest {
   const numOutputs = attrs.num_outputs as number | undefined;
   if (numOutputs !== undefined && s) ctx.badAttribute('num_outputs', 'is set together with the split input', 'give one or the other');
+  // Split-18 dropped the equal-parts-by-output-count default of earlier versions; ONNX and onnxruntime refuse it.
+  if (numOutputs === undefined && !s) {
+    ctx.badAttribute('num_outputs', 'is missing and there is no split input', 'Split-18 needs one of the two to know the parts');
+  }
   return { ...request, numOutputs };
 }
 

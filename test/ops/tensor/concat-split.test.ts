@@ -96,6 +96,8 @@ describe('Split', () => {
     await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 13, inputs: [iota([6]), int64([2], [7, -1])], constantInputs: [1], outputCount: 2 }), 'shape', /negative/);
     await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 18, inputs: [iota([6])], attributes: { num_outputs: 3 }, outputCount: 2 }), 'bad_attribute', /2 outputs/);
     await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 18, inputs: [iota([6]), int64([2], [3, 3])], attributes: { num_outputs: 2 }, outputCount: 2 }), 'bad_attribute', /together/);
+    // Found by the fuzzer: Split-18 with neither the split input nor num_outputs, which ONNX refuses.
+    await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 18, inputs: [iota([6])], outputCount: 2 }), 'bad_attribute', /num_outputs.*missing|missing and there is no split input/);
     // ceil(5/4) = 2, so 4 parts would need 2+2+2 > 5 before the last.
     await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 18, inputs: [iota([5])], attributes: { num_outputs: 4 }, outputCount: 4 }), 'shape', /last part would be -1/);
     await expectFailure(() => buildSingleOp({ opType: 'Split', opset: 13, inputs: [iota([6]), int64([2], [3, 4])], outputCount: 2 }), 'shape', /add up to 7/);
