@@ -87,6 +87,13 @@ interface Row {
   /** With threads > 1: our single-thread median and the speed-up over it. */
   ours_1t_ms?: number;
   speedup?: number;
+  /**
+   * Medians of process CPU time per run (every thread of the process): on a shared machine wall time includes the
+   * time other processes hold the cores, CPU time does not. With threads > 1 ours sums the threads.
+   */
+  ours_cpu_ms: number;
+  ort_cpu_ms: number;
+  cpu_ratio: number;
 }
 
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
@@ -163,15 +170,23 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   const feeds = ortTensors(ort, c.feeds);
   const macs = c.macs ?? (await countMacs(ours, c.feeds));
   const now = () => performance.now();
-  const times = { ours: [] as number[], ort: [] as number[], single: [] as number[] };
+  const times = { ours: [] as number[], ort: [] as number[], single: [] as number[], oursCpu: [] as number[], ortCpu: [] as number[] };
+  const cpu = (since: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(since);
+    return (d.user + d.system) / 1000;
+  };
   const rounds = o.repeats + 2;
   for (let r = 0; r < rounds; r++) {
+    let c0 = process.cpuUsage();
     let t = now();
     await ours.run(c.feeds);
     const a = now() - t;
+    const aCpu = cpu(c0);
+    c0 = process.cpuUsage();
     t = now();
     await theirs.run(feeds);
     const b = now() - t;
+    const bCpu = cpu(c0);
     let s = 0;
     if (single) {
       t = now();
@@ -181,6 +196,8 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     if (r < 2) continue; // warm-up
     times.ours.push(a);
     times.ort.push(b);
+    times.oursCpu.push(aCpu);
+    times.ortCpu.push(bCpu);
     times.single.push(s);
   }
   await ours.close();
@@ -198,6 +215,9 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     ours_gflops: gflop / (oursMs / 1000),
     ort_gflops: gflop / (ortMs / 1000),
     threads: o.threads,
+    ours_cpu_ms: median(times.oursCpu),
+    ort_cpu_ms: median(times.ortCpu),
+    cpu_ratio: median(times.oursCpu) / median(times.ortCpu),
   };
   if (single) {
     row.ours_1t_ms = median(times.single);
@@ -207,10 +227,20 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
 }
 
 function table(rows: Row[], threads: number): string {
-  const head = ['row', 'GFLOP', `ours ms (${threads}t)`, 'ours GFLOP/s', 'ort ms (1t)', 'ort GFLOP/s', 'ours/ort'];
+  const head = ['row', 'GFLOP', `ours ms (${threads}t)`, 'ours GFLOP/s', 'ort ms (1t)', 'ort GFLOP/s', 'ours/ort', 'cpu: ours GFLOP/s', 'cpu ours/ort'];
   if (threads > 1) head.push('ours 1t ms', 'speed-up');
   const cells = rows.map((r) => {
-    const line = [r.name, r.gflop.toFixed(3), r.ours_ms.toFixed(2), r.ours_gflops.toFixed(2), r.ort_ms.toFixed(2), r.ort_gflops.toFixed(1), `${r.ratio.toFixed(1)}×`];
+    const line = [
+      r.name,
+      r.gflop.toFixed(3),
+      r.ours_ms.toFixed(2),
+      r.ours_gflops.toFixed(2),
+      r.ort_ms.toFixed(2),
+      r.ort_gflops.toFixed(1),
+      `${r.ratio.toFixed(1)}×`,
+      (r.gflop / (r.ours_cpu_ms / 1000)).toFixed(2),
+      `${r.cpu_ratio.toFixed(1)}×`,
+    ];
     if (threads > 1) line.push(r.ours_1t_ms!.toFixed(2), `${r.speedup!.toFixed(2)}×`);
     return line;
   });
@@ -248,6 +278,20 @@ function child<T>(mode: string, file: string): T {
   return JSON.parse(line) as T;
 }
 
+/**
+ * This process's peak RSS. On Linux from /proc/self/status VmHWM, the high-water mark of this process's own memory:
+ * getrusage's maxrss survives fork + exec, so a child spawned by a big parent would report the parent's RSS.
+ */
+function peakResidentBytes(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) * 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
 /** Child: peak RSS of loading and running a model, then (after the peak is taken) its live-activation profile. */
 async function memoryChild(file: string): Promise<void> {
   const feeds = { input: float32([1, 3, 224, 224], seeded(3 * 224 * 224, 7)) };
@@ -265,7 +309,7 @@ async function memoryChild(file: string): Promise<void> {
   const before = session.arenaStats.allocations;
   await session.run(feeds);
   const allocationsAfterWarmup = session.arenaStats.allocations - before;
-  const peakRss = process.resourceUsage().maxRSS * 1024;
+  const peakRss = peakResidentBytes();
   // Largest live set: the Session's own liveness (values dropped after their last reader), inputs included.
   const lastUse = new Map<string, number>();
   session.graph.nodes.forEach((node, step) => node.inputs.forEach((n) => n && lastUse.set(n, step)));

@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { reluStore, tile4x4, TILE } from './tile.js';
+import { COLS, reluStore, ROWS, tile2x4 } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -8,12 +8,12 @@ import { reluStore, tile4x4, TILE } from './tile.js';
  * The weight side W' is [N, K] with K contiguous: a Gemm with transB = 1 (nn.Linear's layout) has it in place; for
  * transB = 0 and for MatMul the caller transposes B once (and keeps the result for a constant B). W' rows are the
  * tile's A operand, so a weight is never repacked; the activation op(A) is packed into 4-row panels [K][4] and each
- * 4 × 4 tile of Yᵀ is one register-tiled pass over K (kernels/tile.ts), stored transposed.
+ * 2 × 4 tile of Yᵀ is one register-tiled pass over K (kernels/tile.ts), stored transposed.
  *
  * M = 1 (a batch-1 fully-connected layer) takes a GEMV path instead: four weight rows against the one input row,
  * no packing.
  *
- * Work units are 4-row blocks of W' (output features): threads can take contiguous ranges.
+ * Work units are 2-row blocks of W' (output features): threads can take contiguous ranges.
  */
 export interface FastGemmParams {
   M: number;
@@ -38,13 +38,13 @@ export interface WeightView {
 }
 
 export function fastGemmUnits(p: FastGemmParams): number {
-  return Math.ceil(p.N / TILE);
+  return Math.ceil(p.N / ROWS);
 }
 
 /** Packed panels at a time: at most this many floats (128 KiB). */
 const BLOCK_FLOATS = 32768;
 let scratch = new Float32Array(0);
-const acc = new Float64Array(TILE * TILE);
+const acc = new Float64Array(ROWS * COLS);
 
 /** Writes units [start, end) of Y (rows of N, at out[outOffset + m·N + n]). `c` is ignored when beta is 0. */
 export function gemmFast(
@@ -62,7 +62,7 @@ export function gemmFast(
   if (M === 0 || N === 0 || start >= end) return;
   const bias = p.beta === 0 ? undefined : c;
   if (K === 0) {
-    for (let n = start * TILE; n < Math.min(N, end * TILE); n++) {
+    for (let n = start * ROWS; n < Math.min(N, end * ROWS); n++) {
       for (let m = 0; m < M; m++) out[outOffset + m * N + n] = finish(0, p, bias, m, n, relu);
     }
     return;
@@ -71,29 +71,28 @@ export function gemmFast(
     gemv(p, a, w, bias, out, outOffset, relu, start, end);
     return;
   }
-  const panels = Math.ceil(M / TILE);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * TILE)));
-  if (scratch.length < Math.min(panels, blockPanels) * K * TILE) scratch = new Float32Array(Math.min(panels, blockPanels) * K * TILE);
+  const panels = Math.ceil(M / COLS);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * COLS)));
+  if (scratch.length < Math.min(panels, blockPanels) * K * COLS) scratch = new Float32Array(Math.min(panels, blockPanels) * K * COLS);
   const P = scratch;
   for (let b0 = 0; b0 < panels; b0 += blockPanels) {
     const b1 = Math.min(panels, b0 + blockPanels);
     packRows(a, M, K, b0, b1 - b0, P);
     for (let unit = start; unit < end; unit++) {
-      const n0 = unit * TILE;
-      const rows = Math.min(TILE, N - n0);
+      const n0 = unit * ROWS;
+      const rows = Math.min(ROWS, N - n0);
       const r0 = w.offset + n0 * K;
       const r1 = rows > 1 ? r0 + K : r0;
-      const r2 = rows > 2 ? r0 + 2 * K : r0;
-      const r3 = rows > 3 ? r0 + 3 * K : r0;
       for (let q = b0; q < b1; q++) {
-        const m0 = q * TILE;
-        tile4x4(w.data, r0, r1, r2, r3, P, (q - b0) * K * TILE, TILE, K, 0, 0, 0, 0, acc);
-        const cols = Math.min(TILE, M - m0);
+        const m0 = q * COLS;
+        tile2x4(w.data, r0, r1, P, (q - b0) * K * COLS, COLS, K, 0, 0, acc);
+        const cols = Math.min(COLS, M - m0);
         // acc[r·4 + j] is Y[m0 + j, n0 + r].
         for (let j = 0; j < cols; j++) {
           const m = m0 + j;
           const o = outOffset + m * N + n0;
-          for (let r = 0; r < rows; r++) out[o + r] = finish(acc[r * TILE + j]!, p, bias, m, n0 + r, relu);
+          out[o] = finish(acc[j]!, p, bias, m, n0, relu);
+          if (rows > 1) out[o + 1] = finish(acc[COLS + j]!, p, bias, m, n0 + 1, relu);
         }
       }
     }
@@ -114,17 +113,17 @@ function finish(sum: number, p: FastGemmParams, c: GemmBias | undefined, m: numb
 function packRows(a: ActivationView, M: number, K: number, first: number, count: number, P: Float32Array): void {
   const { data, offset, rowStride, colStride } = a;
   for (let q = 0; q < count; q++) {
-    const m0 = (first + q) * TILE;
-    const pb = q * K * TILE;
-    for (let j = 0; j < TILE; j++) {
+    const m0 = (first + q) * COLS;
+    const pb = q * K * COLS;
+    for (let j = 0; j < COLS; j++) {
       const m = m0 + j;
       if (m >= M) {
-        for (let k = 0; k < K; k++) P[pb + k * TILE + j] = 0;
+        for (let k = 0; k < K; k++) P[pb + k * COLS + j] = 0;
         continue;
       }
       const row = offset + m * rowStride;
-      if (colStride === 1) for (let k = 0; k < K; k++) P[pb + k * TILE + j] = data[row + k]!;
-      else for (let k = 0; k < K; k++) P[pb + k * TILE + j] = data[row + k * colStride]!;
+      if (colStride === 1) for (let k = 0; k < K; k++) P[pb + k * COLS + j] = data[row + k]!;
+      else for (let k = 0; k < K; k++) P[pb + k * COLS + j] = data[row + k * colStride]!;
     }
   }
 }
@@ -145,9 +144,10 @@ function gemv(
   const x = a.data;
   const xs = a.colStride;
   const wd = w.data;
-  for (let unit = start; unit < end; unit++) {
-    const n0 = unit * TILE;
-    const rows = Math.min(TILE, N - n0);
+  // Units are pairs of rows; four rows share each load of the input here.
+  const nEnd = Math.min(N, end * ROWS);
+  for (let n0 = start * ROWS; n0 < nEnd; n0 += 4) {
+    const rows = Math.min(4, nEnd - n0);
     const r0 = w.offset + n0 * K;
     const r1 = rows > 1 ? r0 + K : r0;
     const r2 = rows > 2 ? r0 + 2 * K : r0;

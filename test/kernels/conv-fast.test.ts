@@ -92,6 +92,38 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     });
   }
 
+  it('depthwise 3×3 with stride and dilation 1 along H (two output rows per pass): bit-exact on small integers', () => {
+    // The paired-row loop must give each sum the same nine terms in the same order as the one-row loop; with small
+    // integers every order is exact, so this checks which taps are summed, for every W stride, dilation and pad.
+    const r = rng(41);
+    let paired = 0;
+    for (let i = 0; i < 150; i++) {
+      const H = r.int(3, 12);
+      const W = r.int(3, 12);
+      const sw = r.int(1, 3);
+      const dw = r.int(1, 2);
+      const ph = r.int(0, 2);
+      const pw = r.int(0, 2);
+      const OH = windowOutputSize(H, 3, 1, 1, ph, ph);
+      const OW = windowOutputSize(W, 3, sw, dw, pw, pw);
+      if (OW <= 0) continue;
+      const channels = r.int(1, 3);
+      const mult = r.int(1, 2);
+      const p: ConvParams = { batch: r.int(1, 2), inChannels: channels, outChannels: channels * mult, group: channels, geometry: { input: [H, W], kernel: [3, 3], strides: [1, sw], dilations: [1, dw], padBegin: [ph, pw], padEnd: [ph, pw], output: [OH, OW] } };
+      const { x, w, bias, outLength } = operands(p, r, () => r.int(-4, 4));
+      const ref = new Float32Array(outLength);
+      convDirect(x, w, bias, ref, p);
+      const got = new Float32Array(outLength).fill(NaN);
+      const shape = convShape(p);
+      expect(fastConvPath(shape)).toBe('depthwise');
+      convFast(x, w, bias, got, shape, 'depthwise', false);
+      expect(Array.from(got), `case ${i} ${JSON.stringify(p.geometry)}`).toEqual(Array.from(ref));
+      // Rows oh and oh + 1 are both interior (all taps inside) for some oh once H ≥ 4: the paired loop ran.
+      if (H >= 4) paired++;
+    }
+    expect(paired).toBeGreaterThan(100);
+  });
+
   it('small-integer data: bit-exact against the float32 reference on every path', () => {
     const r = rng(21);
     for (let i = 0; i < 300; i++) {

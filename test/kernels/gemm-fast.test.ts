@@ -60,9 +60,9 @@ describe('fast float32 Gemm vs the gemm reference', () => {
     const whole = new Float32Array(M * N);
     gemmFast({ M, N, K, alpha: 1, beta: 0 }, { data: a, offset: 0, rowStride: K, colStride: 1 }, { data: w, offset: 0 }, undefined, whole, 0, false);
     const units = fastGemmUnits({ M, N, K, alpha: 1, beta: 0 });
-    expect(units).toBe(6);
+    expect(units).toBe(12);
     const parts = new Float32Array(M * N).fill(NaN);
-    for (const [s, e] of [[4, 6], [0, 1], [1, 4]]) {
+    for (const [s, e] of [[7, 12], [0, 1], [1, 7]]) {
       gemmFast({ M, N, K, alpha: 1, beta: 0 }, { data: a, offset: 0, rowStride: K, colStride: 1 }, { data: w, offset: 0 }, undefined, parts, 0, false, s, e);
     }
     expect(Array.from(parts)).toEqual(Array.from(whole));
