@@ -1,4 +1,4 @@
-import { erf } from './elementwise.js';
+import { erf, type Numeric } from './elementwise.js';
 
 /**
  * Scalar activation functions with resolved parameters, computed in double precision; float32 callers round once
@@ -9,6 +9,14 @@ import { erf } from './elementwise.js';
 /** clamp_min(x, 0): NaN stays NaN (PyTorch's relu), where a plain `x > 0 ? x : 0` would give 0. */
 export function relu(x: number): number {
   return x > 0 || x !== x ? x : 0;
+}
+
+/** relu over a whole array (the Relu op's loop; `relu` inlined). */
+export function reluArray(x: Numeric, out: Numeric): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[i]!;
+    out[i] = v > 0 || v !== v ? v : 0;
+  }
 }
 
 export function leakyRelu(alpha: number): (x: number) => number {

@@ -127,7 +127,7 @@ export function convFast(
   else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
 }
 
-/** Panels packed at a time: at most this many floats (128 KiB), so a block stays in L2 while every row tile reads it. */
+/** Panels packed at a time: at most this many floats (512 KiB, half of L2), so a block stays in L2 while every row tile reads it. */
 const BLOCK_FLOATS = 131072;
 
 let scratch = new Float32Array(0);

@@ -41,8 +41,8 @@ export function fastGemmUnits(p: FastGemmParams): number {
   return Math.ceil(p.N / ROWS);
 }
 
-/** Packed panels at a time: at most this many floats (128 KiB). */
-const BLOCK_FLOATS = 32768;
+/** Packed panels at a time: at most this many floats (512 KiB, half of L2), so the weights stream once per block. */
+const BLOCK_FLOATS = 131072;
 let scratch = new Float32Array(0);
 const acc = new Float64Array(ROWS * COLS);
 

@@ -7,6 +7,7 @@ import {
   leakyRelu,
   mish,
   relu,
+  reluArray,
   sigmoid,
   softplus,
   softsign,
@@ -24,6 +25,7 @@ export const reluOps = unaryOp({
   versions: [...floatMathVersions(), { since: 14, types: SIGNED_NUMERIC }],
   attributes: {},
   scalar: () => relu,
+  map: reluArray,
 });
 
 export const leakyReluOps = unaryOp({
