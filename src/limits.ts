@@ -23,6 +23,11 @@ export interface Limits {
   maxGraphDepth: number;
   /** Size of the model file itself (protobuf caps a message at 2 GiB; bigger models keep weights in external data). */
   maxModelBytes: number;
+  /**
+   * JavaScript objects protobuf decoding would create (messages, int64 values, strings), counted before decoding:
+   * a packed int64 list costs ~80 bytes of heap per byte of file. Weights in raw_data cost nothing here.
+   */
+  maxDecodedObjects: number;
 }
 
 export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
@@ -34,6 +39,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxAttributeElements: 1_000_000,
   maxGraphDepth: 16,
   maxModelBytes: 2 ** 31 - 1,
+  maxDecodedObjects: 2 ** 23,
 });
 
 /** Set only by withDefaultLimits, for the span of one CLI command. */

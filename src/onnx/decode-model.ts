@@ -29,7 +29,7 @@ import {
   type ValueInfoRecord,
 } from './records.js';
 import { decodeTensor, type TensorDecodeContext } from './tensor-proto.js';
-import { checkNesting } from './wire-scan.js';
+import { scanModel } from './wire-scan.js';
 
 export interface DecodeOptions {
   /** Shown in every error; also the folder external data is resolved against (by the caller). */
@@ -260,7 +260,7 @@ export function decodeModel(bytes: Uint8Array, options: DecodeOptions = {}): Mod
   const file = options.file;
   const where: ErrorContext = file ? { file } : {};
   if (bytes.length > limits.maxModelBytes) limitExceeded('file size', bytes.length, limits.maxModelBytes, where, 'maxModelBytes');
-  checkNesting(bytes, limits, where);
+  scanModel(bytes, limits, where);
   let proto: ModelProto;
   try {
     proto = onnx.ModelProto.decode(bytes);

@@ -96,6 +96,46 @@ describe('every limit is configurable through loadModel and enforced', () => {
     expect((await failure(loadModel(bytes, { limits: { maxGraphDepth: 0 } }))).message).toMatch(/graph nesting depth is 1, over the limit of 0/);
   });
 
+  it('maxDecodedObjects: counted on the wire before protobufjs builds anything', async () => {
+    // relu3: model, graph, 3 nodes × (node + input + output + name), input and output value infos with their
+    // types, shapes and dims, opset, names… — whatever the count, one less refuses it.
+    let needed = 0;
+    for (let limit = 1; ; limit *= 2) {
+      if (await loadModel(relu3.bytes, { limits: { maxDecodedObjects: limit } }).then(() => true, () => false)) {
+        needed = limit;
+        break;
+      }
+    }
+    let lo = needed / 2;
+    while (lo + 1 < needed) {
+      const mid = Math.floor((lo + needed) / 2);
+      if (await loadModel(relu3.bytes, { limits: { maxDecodedObjects: mid } }).then(() => true, () => false)) needed = mid;
+      else lo = mid;
+    }
+    const e = await failure(loadModel(relu3.bytes, { limits: { maxDecodedObjects: needed - 1 } }));
+    expect(e.message).toMatch(new RegExp(`objects to decode \\(messages, int64 values, strings\\) is ${needed}, over the limit of ${needed - 1}`));
+  });
+
+  // protobufjs makes a Long object of every int64 and a message object of every node: ~80 bytes of heap per byte.
+  const bombs: [string, () => Uint8Array, RegExp][] = [
+    ['a packed int64_data of 9 M elements (9 MB → ~700 MB of Longs)', () => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 13 }], graph: { initializer: [{ name: 'c', dims: [9e6], dataType: 7, int64Data: new Array(9e6).fill(1) }] } }).finish(), /objects to decode/],
+    ['an ints attribute of 2 M elements', () => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 13 }], graph: { node: [{ opType: 'Relu', name: 'r', input: ['x'], output: ['y'], attribute: [{ name: 'a', type: 7, ints: new Array(2e6).fill(1) }] }] } }).finish(), /attribute length is 2000000, over the limit of 1000000/],
+    ['3 M empty nodes (2 bytes each)', () => onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 13 }], graph: { node: new Array(3e6).fill({}) } }).finish(), /node count is 200001/],
+  ];
+  for (const [title, make, message] of bombs) {
+    it(`decoding memory: ${title} is refused by the wire scan, before any object is built`, async () => {
+      const e = await failure(loadModel(make()));
+      expect(e.code).toBe('limit_exceeded');
+      expect(e.message).toMatch(message);
+      expect(e.stack).toMatch(/scanModel/);
+    });
+  }
+
+  it('the attribute-length refusal names the node, op and attribute even though nothing is decoded yet', async () => {
+    const bytes = onnx.ModelProto.encode({ irVersion: 8, opsetImport: [{ version: 13 }], graph: { node: [{ opType: 'Relu', name: 'r', input: ['x'], output: ['y'], attribute: [{ name: 'a', type: 7, ints: [1, 2, 3] }] }] } }).finish();
+    expect(await failure(loadModel(bytes, { limits: { maxAttributeElements: 2 } }))).toMatchObject({ context: { node: 'r', op: 'Relu', attribute: 'a' } });
+  });
+
   it('a limit that is not a non-negative integer, or not a limit, is a usage error (NaN would never trip)', async () => {
     expect(await failure(loadModel(relu3.bytes, { limits: { maxNodes: NaN } }))).toMatchObject({ code: 'usage' });
     expect(await failure(loadModel(relu3.bytes, { limits: { maxNodes: -1 } }))).toMatchObject({ code: 'usage' });

@@ -73,14 +73,16 @@ describe('import fuzzer', () => {
   });
 
   it('a worker that runs out of heap is a crash, not the fuzzer\'s death (resourceLimits cap)', async () => {
-    // An ints attribute of 3 M elements: protobufjs makes a Long object of each, far past a 32 MB heap.
+    // An ints attribute of 3 M elements: protobufjs makes a Long object of each, far past a 32 MB heap. The
+    // pre-decoding scan refuses it under the default limits; raised ones let it through to the decoder.
     const model = onnx.ModelProto.decode(slow.bytes);
     const ints = new Array<number>(3_000_000).fill(2 ** 40);
     model.graph!.node![0]!.attribute!.push({ name: 'strides', type: 7, ints });
     const bytes = onnx.ModelProto.encode(model).finish();
+    expect(await executeImportCase(caseOf(bytes, { run: false }))).toMatchObject({ outcome: 'typed', code: 'limit_exceeded' });
     const small = new ImportCaseRunner(32);
     try {
-      const result = await small.run(caseOf(bytes), 30_000);
+      const result = await small.run(caseOf(bytes, { limits: { ...FUZZ_LIMITS, maxAttributeElements: 1e8, maxDecodedObjects: 1e8 } }), 30_000);
       expect(result.kind).toBe('crash');
       expect(result.kind === 'crash' && result.message).toMatch(/OUT_OF_MEMORY|exited/);
       expect(await small.run(caseOf(slow.bytes, { run: false }), 30_000)).toMatchObject({ kind: 'result', outcome: 'ok' });
