@@ -7,10 +7,10 @@ import { paint, type CliIO } from '../io.js';
 
 /**
  * `torchparity fuzz --target import`: the importer mutation fuzzer (src/fuzz/import-fuzz.ts). Reads --runs (default
- * 1000), --seed (default random, printed), --out (reproducers of findings), --time (a duration that stops the run
- * early), --json (the report), and, when the command declares them, --case-timeout (ms per case, default 10000)
- * and --memory (MB of V8 heap for the worker, default 512). Exit status: 0 when every case ended in success or a
- * typed error, 1 when there was a finding (untyped exception, hang or crashed worker).
+ * 1000, or unbounded with --time), --seed (default random, printed), --out (reproducers of findings), --time (a
+ * duration that stops the run), --json (the report) and, when the command declares them, --case-timeout (ms per
+ * case, default 10000) and --memory (MB of V8 heap for the worker, default 512). Exit status: 0 when every case
+ * ended in success or a typed error, 1 when there was a finding (untyped exception, hang or crashed worker).
  */
 export async function fuzzImport(args: ParsedArgs, io: CliIO): Promise<number> {
   const o = args.options;
@@ -21,13 +21,14 @@ export async function fuzzImport(args: ParsedArgs, io: CliIO): Promise<number> {
     if (!Number.isSafeInteger(n) || n < 0) throw new TorchParityError('usage', `--${name} expects a non-negative integer, got '${String(v)}'`);
     return n;
   };
-  const runs = number('runs', 1000)!;
+  // --time alone runs until the time is up; neither gives 1000 cases.
+  const runs = number('runs', o.time === undefined ? 1000 : Number.MAX_SAFE_INTEGER)!;
   const seed = number('seed') ?? Math.floor(Math.random() * 2 ** 31);
   const timeoutMs = number('case-timeout', 10_000)!;
   const memoryMb = number('memory', 512)!;
   const timeBudgetMs = o.time === undefined ? undefined : parseBudget(String(o.time));
   const out = o.out === undefined ? undefined : String(o.out);
-  io.out(`import fuzz: ${runs} cases, seed ${seed}, per-case timeout ${timeoutMs} ms, worker heap ${memoryMb} MB${timeBudgetMs ? `, at most ${String(o.time)}` : ''}`);
+  io.out(`import fuzz: ${runs === Number.MAX_SAFE_INTEGER ? 'until the time is up' : `${runs} cases`}, seed ${seed}, per-case timeout ${timeoutMs} ms, worker heap ${memoryMb} MB${timeBudgetMs ? `, at most ${String(o.time)}` : ''}`);
   const started = Date.now();
   const report = await runImportFuzz({
     runs,
@@ -37,7 +38,7 @@ export async function fuzzImport(args: ParsedArgs, io: CliIO): Promise<number> {
     out,
     timeBudgetMs,
     progressEvery: runs >= 5000 ? 5000 : undefined,
-    onProgress: (r) => io.err(`  ${r.runs}/${runs} cases, ${r.untypedCount} untyped, ${r.hangCount} hangs, ${r.crashCount} crashes, ${Math.round((Date.now() - started) / 1000)} s`),
+    onProgress: (r) => io.err(`  ${r.runs}${runs === Number.MAX_SAFE_INTEGER ? '' : `/${runs}`} cases, ${r.untypedCount} untyped, ${r.hangCount} hangs, ${r.crashCount} crashes, ${Math.round((Date.now() - started) / 1000)} s`),
   });
   io.out(renderImportFuzz(report, io, out));
   if (o.json !== undefined) fs.writeFileSync(String(o.json), `${JSON.stringify(report, null, 1)}\n`);
