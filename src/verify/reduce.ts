@@ -201,6 +201,8 @@ export async function reduce(target: string, out: string, options: ReduceOptions
   const session = await loadModel(model, { limits: options.limits });
   const [set] = feedSets(session, testDir, options);
   const feeds = set!.inputs;
+  // Ours first, as in verify: sizes our limits refuse at run time must not reach onnxruntime, which has no limits.
+  await session.run(feeds);
   const oracle = options.noOracle ? undefined : await oracleRun(model, feeds, session.outputs.map((o) => o.name));
   const { reference, note } = await openReference(model, session, feeds, {
     noOracle: options.noOracle,

@@ -200,13 +200,13 @@ export async function verify(target: string, options: VerifyOptions = {}): Promi
   for (const set of sets) {
     // Ours first: a model whose sizes our limits refuse (a hostile pad or shape met only at run time) must fail
     // here, before onnxruntime tries to allocate them — it has no such limits, and a 16 GB request brings in the
-    // kernel's OOM killer, not an exception.
-    const plain = options.intermediates ? undefined : await session.run(set.inputs, { override: options.override });
+    // kernel's OOM killer, not an exception. With --intermediates this run is only that guard.
+    const plain = await session.run(set.inputs, { override: options.override });
     const oracle = options.noOracle ? { status: { status: 'skipped' } as OracleStatus } : await oracleRun(model, set.inputs, outputNames);
     let ours: Record<string, Tensor>;
     let intermediates: IntermediatesReport | undefined;
     if (!options.intermediates) {
-      ours = plain!;
+      ours = plain;
     } else {
       const opened = await openReference(model, session, set.inputs, {
         noOracle: options.noOracle,

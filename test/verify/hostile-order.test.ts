@@ -30,6 +30,16 @@ describe('verify runs torchparity before onnxruntime, so a size our limits refus
     });
   }
 
+  it('verify --intermediates and reduce: the same order', async () => {
+    const { reduce } = await import('../../src/verify/reduce.js');
+    const { tempDir } = await import('../helpers/external.js');
+    const file = path.join(DIR, 'expand_runtime_over_limit.onnx');
+    calls.length = 0;
+    await expect(verify(file, { intermediates: true })).rejects.toMatchObject({ code: 'limit_exceeded' });
+    await expect(reduce(file, tempDir())).rejects.toMatchObject({ code: 'limit_exceeded' });
+    expect(calls).toEqual([]);
+  });
+
   it('control: a valid model does reach onnxruntime through the same spy', async () => {
     calls.length = 0;
     const fixture = fileURLToPath(new URL('../../fixtures/models/resnet_basic__dynamo_op18/', import.meta.url));
