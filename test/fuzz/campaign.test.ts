@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bufferIO } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { parseDuration, parseShard } from '../../src/cli/commands/fuzz.js';
+import { parseShard } from '../../src/cli/commands/fuzz.js';
+import { parseDuration } from '../../src/cli/duration.js';
 import { convFamily } from '../../src/fuzz/arbitraries/conv.js';
 import { mergeCampaigns, runCampaign } from '../../src/fuzz/campaign.js';
 import type { Family } from '../../src/fuzz/family.js';
@@ -94,8 +95,24 @@ describe('torchparity fuzz (CLI)', () => {
     expect(merged.stdout.join('\n')).toMatch(/12 cases/);
   });
 
-  it('usage errors: no budget, a bad shard, an unknown family', async () => {
-    for (const args of [['fuzz'], ['fuzz', '--runs', '1', '--shard', '3/3'], ['fuzz', '--runs', '1', '--ops', 'nope']]) {
+  it('--target import runs the importer mutation fuzzer and reports typed errors, untyped exceptions and hangs', async () => {
+    const io = bufferIO();
+    const code = await main(['fuzz', '--target', 'import', '--runs', '40', '--seed', '11', '--out', path.join(tmp(), 'findings')], io);
+    const text = io.stdout.join('\n');
+    expect(code, text).toBe(0);
+    expect(text).toMatch(/import fuzz: 40 cases, seed 11/);
+    expect(text).toMatch(/untyped exceptions: 0/);
+    expect(text).toMatch(/hangs: +0/);
+  });
+
+  it('usage errors: no budget, a bad shard, an unknown family, an unknown target, ops options with --target import', async () => {
+    for (const args of [
+      ['fuzz'],
+      ['fuzz', '--runs', '1', '--shard', '3/3'],
+      ['fuzz', '--runs', '1', '--ops', 'nope'],
+      ['fuzz', '--runs', '1', '--target', 'kernels'],
+      ['fuzz', '--runs', '1', '--target', 'import', '--ops', 'conv'],
+    ]) {
       const io = bufferIO();
       expect(await main(args, io)).toBe(2);
       expect(io.stderr.join('\n')).toMatch(/error \[usage\]/);

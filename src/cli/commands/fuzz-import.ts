@@ -3,6 +3,7 @@ import { TorchParityError } from '../../errors.js';
 import { runImportFuzz, type ImportFuzzReport } from '../../fuzz/import-fuzz.js';
 import type { ParsedArgs } from '../args.js';
 import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
+import { parseDuration } from '../duration.js';
 import { paint, type CliIO } from '../io.js';
 
 /**
@@ -26,7 +27,7 @@ export async function fuzzImport(args: ParsedArgs, io: CliIO): Promise<number> {
   const seed = number('seed') ?? Math.floor(Math.random() * 2 ** 31);
   const timeoutMs = number('case-timeout', 10_000)!;
   const memoryMb = number('memory', 512)!;
-  const timeBudgetMs = o.time === undefined ? undefined : parseBudget(String(o.time));
+  const timeBudgetMs = o.time === undefined ? undefined : parseDuration(String(o.time));
   const out = o.out === undefined ? undefined : String(o.out);
   io.out(`import fuzz: ${runs === Number.MAX_SAFE_INTEGER ? 'until the time is up' : `${runs} cases`}, seed ${seed}, per-case timeout ${timeoutMs} ms, worker heap ${memoryMb} MB${timeBudgetMs ? `, at most ${String(o.time)}` : ''}`);
   const started = Date.now();
@@ -43,21 +44,6 @@ export async function fuzzImport(args: ParsedArgs, io: CliIO): Promise<number> {
   io.out(renderImportFuzz(report, io, out));
   if (o.json !== undefined) fs.writeFileSync(String(o.json), `${JSON.stringify(report, null, 1)}\n`);
   return report.untypedCount + report.hangCount + report.crashCount > 0 ? EXIT_MISMATCH : EXIT_OK;
-}
-
-/** '90s', '10m', '1h', '1h30m' or plain seconds → milliseconds. */
-function parseBudget(text: string): number {
-  const t = text.trim();
-  if (/^\d+(\.\d+)?$/.test(t)) return Number(t) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(t); m; m = re.exec(t)) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    consumed = re.lastIndex;
-  }
-  if (consumed === 0 || consumed !== t.length) throw new TorchParityError('usage', `--time '${text}' is not a duration such as 90s, 10m or 1h`);
-  return total;
 }
 
 export function renderImportFuzz(r: ImportFuzzReport, io: CliIO, out?: string): string {

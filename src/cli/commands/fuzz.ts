@@ -5,22 +5,9 @@ import { FAMILIES, findFamily } from '../../fuzz/families.js';
 import type { Family } from '../../fuzz/family.js';
 import { formatTable } from '../../report/table.js';
 import { EXIT_MISMATCH, EXIT_OK, type Command } from '../command.js';
+import { parseDuration } from '../duration.js';
 import { paint, type CliIO } from '../io.js';
-
-/** '10m', '90s', '1h', '1h30m' or plain seconds → milliseconds. */
-export function parseDuration(text: string): number {
-  const trimmed = text.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1000;
-  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
-  let total = 0;
-  let consumed = 0;
-  for (let m = re.exec(trimmed); m; m = re.exec(trimmed)) {
-    total += Number(m[1]) * { ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] as 'ms' | 's' | 'm' | 'h'];
-    consumed = re.lastIndex;
-  }
-  if (consumed === 0 || consumed !== trimmed.length) throw new TorchParityError('usage', `--time '${text}' is not a duration such as 90s, 10m or 1h`);
-  return total;
-}
+import { fuzzImport } from './fuzz-import.js';
 
 export function parseShard(text: string): { index: number; count: number } {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
@@ -93,8 +80,8 @@ export function renderCampaign(r: CampaignResult, io: CliIO): string {
 
 export const fuzzCommand: Command = {
   name: 'fuzz',
-  summary: 'differential fuzzing of ops against onnxruntime and a float64 referee',
-  usage: 'torchparity fuzz [--ops conv,pool,...] [--time 10m | --runs N] [--seed N] [--shard i/n] [--out DIR] [--json FILE]',
+  summary: 'differential fuzzing of ops against onnxruntime and a float64 referee; --target import fuzzes the importer',
+  usage: 'torchparity fuzz [--target ops|import] [--ops conv,pool,...] [--time 10m | --runs N] [--seed N] [--shard i/n] [--out DIR] [--json FILE]',
   description: [
     'Generates random single-op and small multi-op models (shapes, strides, pads, dilations, groups, auto_pad,',
     'ceil_mode, ... within the ranges PyTorch allows), runs each on torchparity, on onnxruntime-node (one thread,',
@@ -107,9 +94,14 @@ export const fuzzCommand: Command = {
     '',
     `families: ${FAMILIES.map((f) => `${f.name} (${f.ops.join(', ')})`).join('; ')}`,
     '',
+    '--target import mutates valid models instead (flipped and truncated bytes, varints, dims, dtypes, attributes,',
+    'node wiring) and loads and runs each in a worker with a time and memory limit: every case must end in success',
+    'or a typed error; an untyped exception, a hang or a crashed worker is a finding, written to --out.',
+    '',
     'Exit status: 0 no failure, 1 a failure, 2 a usage error.',
   ].join('\n'),
   options: [
+    { name: 'target', type: 'string', value: 'ops|import', default: 'ops', help: 'what to fuzz: the ops (differential) or the importer (mutations)' },
     { name: 'ops', type: 'string', value: 'LIST', help: 'comma-separated fuzz families (default all)' },
     { name: 'time', type: 'string', value: 'DURATION', help: 'run until this much time has passed (90s, 10m, 1h)' },
     { name: 'runs', type: 'number', value: 'N', help: 'run cases 0..N-1 (this shard\'s share of them)' },
@@ -122,8 +114,17 @@ export const fuzzCommand: Command = {
     { name: 'rtol', type: 'number', help: 'explicit relative tolerance instead of the per-case error bounds (exact cases stay bit-exact)' },
     { name: 'atol', type: 'number', help: 'explicit absolute tolerance (with --rtol; default 0 when only --rtol is given)' },
     { name: 'no-shrink', type: 'flag', help: 'report failures as generated, without shrinking' },
+    { name: 'case-timeout', type: 'number', value: 'MS', help: '--target import: time limit per case (default 10000)' },
+    { name: 'memory', type: 'number', value: 'MB', help: '--target import: V8 heap limit of the worker (default 512)' },
   ],
-  async run({ options }, io) {
+  async run(args, io) {
+    const { options } = args;
+    if (options.target === 'import') {
+      const opsOnly = ['ops', 'shard', 'merge', 'replay', 'rtol', 'atol', 'no-shrink'].filter((o) => options[o] !== undefined);
+      if (opsOnly.length) throw new TorchParityError('usage', `--${opsOnly[0]} applies to --target ops only`);
+      return fuzzImport(args, io);
+    }
+    if (options.target !== 'ops') throw new TorchParityError('usage', `--target '${String(options.target)}' is not ops or import`);
     if (options.merge) {
       const merged = mergeCampaigns((options.merge as string[]).map((f) => JSON.parse(fs.readFileSync(String(f), 'utf8')) as CampaignResult));
       io.out(renderCampaign(merged, io));
