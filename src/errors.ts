@@ -20,9 +20,9 @@ export type ErrorCode =
 /** What to do, by code, for errors whose thrower had nothing more specific to say. */
 export const DEFAULT_HINTS: Readonly<Record<ErrorCode, string>> = {
   decode: 'the file is corrupt, truncated or not an ONNX model; re-export it from PyTorch or check the download',
-  unsupported_op: 'run `torchparity inspect MODEL` for the op histogram; docs/ops.md lists the ops and opsets torchparity has',
+  unsupported_op: 'run `torchparity inspect MODEL` for the op histogram; the op table in the README lists the ops and opsets torchparity has',
   unsupported_type: 'torchparity computes float32/float64/float16, the integer types and bool; export the model in one of them',
-  bad_attribute: "the attribute does not fit the op's ONNX definition at this opset (docs/ops.md lists each op's attributes); re-export the model",
+  bad_attribute: "the attribute does not fit the op's ONNX definition at this opset (the op table in the README lists each op's attributes); re-export the model",
   shape: "the tensors' shapes or types do not fit this op; check the input shapes fed or declared, and re-export if the graph itself is wrong",
   limit_exceeded: 'a corrupt or hostile file is the usual cause; if the model is genuine, raise the limit (--limit NAME=N, or { limits } in loadModel)',
   external_data: 'keep the .data file the exporter wrote beside the .onnx file, unmodified',
