@@ -3,14 +3,15 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TorchParityError } from '../errors.js';
-import { runTask, taskUnits, type KernelTask } from '../kernels/tasks.js';
+import { runChunks, runTask, taskUnits, type KernelTask } from '../kernels/tasks.js';
 import type { ParallelRunner } from '../ops/engine-hooks.js';
 
 /**
- * worker_threads for large layers: `threads − 1` workers plus the calling thread each compute a contiguous range of
- * a kernel task's work units (output tiles) into shared memory. The call stays synchronous: the main thread posts
- * the ranges, computes its own, then blocks on Atomics.wait until every worker has counted itself done — Node allows
- * that on its main thread — so ops need no async plumbing.
+ * worker_threads for large layers: `threads − 1` workers plus the calling thread compute a kernel task's work units
+ * (output tiles) into shared memory, claiming chunks of them from a shared counter (kernels/tasks.ts runChunks), so
+ * a worker the OS leaves waiting for a core (the machine is shared) costs nothing but its share of the speed-up. The
+ * call stays synchronous: the main thread posts the task, works through chunks itself, then blocks on Atomics.wait
+ * until every chunk is finished — Node allows that on its main thread — so ops need no async plumbing.
  *
  * Arrays must live in SharedArrayBuffers to be seen by the workers: the Session's arena allocates there when
  * threads > 1, constants (`stable`) are copied once and cached, anything else (a fed input) is copied per call.
@@ -24,7 +25,6 @@ import type { ParallelRunner } from '../ops/engine-hooks.js';
 export class WorkerPool implements ParallelRunner {
   readonly threads: number;
   private readonly workers: Worker[];
-  private readonly control = new Int32Array(new SharedArrayBuffer(8));
   private readonly failure = new Uint8Array(new SharedArrayBuffer(2048));
   private readonly constants = new WeakMap<Float32Array, Float32Array>();
   private readonly scratch: Float32Array[] = [];
@@ -39,7 +39,7 @@ export class WorkerPool implements ParallelRunner {
   constructor(threads: number, timeoutMs = 600_000) {
     this.threads = threads;
     this.timeoutMs = timeoutMs;
-    const workerData = { control: this.control.buffer, failure: this.failure.buffer };
+    const workerData = { failure: this.failure.buffer };
     this.workers = Array.from({ length: threads - 1 }, () => {
       const worker = spawnWorker(workerData);
       worker.unref();
@@ -64,8 +64,10 @@ export class WorkerPool implements ParallelRunner {
   run(task: KernelTask, stable: readonly Float32Array[]): void {
     const units = taskUnits(task);
     const helpers = this.loaded;
-    const parts = Math.min(1 + helpers.length, units);
-    if (parts <= 1) {
+    // A few chunks per thread: enough to even out a late or slow thread, few enough that per-chunk work (packing a
+    // Gemm's activations) stays small.
+    const chunks = Math.min(units, 4 * (1 + helpers.length));
+    if (helpers.length === 0 || chunks <= 1) {
       runTask(task, 0, units);
       return;
     }
@@ -98,19 +100,12 @@ export class WorkerPool implements ParallelRunner {
             out: sharedOut,
           };
     this.splitTasks++;
-    Atomics.store(this.control, 0, 0);
-    Atomics.store(this.control, 1, 0);
-    const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * units) / parts));
-    for (let i = 1; i < parts; i++) helpers[i - 1]!.postMessage({ task: shared, start: bounds[i], end: bounds[i + 1] });
-    let mainError: unknown;
-    try {
-      runTask(shared, 0, bounds[1]!);
-    } catch (error) {
-      mainError = error;
-    }
-    this.waitFor(parts - 1);
-    if (mainError) throw mainError;
-    if (Atomics.load(this.control, 1) !== 0) {
+    const sync = new Int32Array(new SharedArrayBuffer(12));
+    for (const worker of helpers) worker.postMessage({ task: shared, chunks, sync: sync.buffer });
+    const mainError = runChunks(shared, chunks, sync);
+    this.waitFor(sync, chunks);
+    if (mainError !== undefined) throw mainError;
+    if (Atomics.load(sync, 2) !== 0) {
       const text = new TextDecoder().decode(this.failure).replace(/\0+$/, '');
       this.failure.fill(0);
       throw new TorchParityError('internal', `a worker thread failed: ${text}`, {}, 'this is a torchparity bug; please report it with the model');
@@ -123,15 +118,16 @@ export class WorkerPool implements ParallelRunner {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  private waitFor(count: number): void {
+  /** Blocks until `chunks` chunks are finished (a worker may still be finishing the last one it claimed). */
+  private waitFor(sync: Int32Array, chunks: number): void {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
-      const done = Atomics.load(this.control, 0);
-      if (done >= count) return;
+      const done = Atomics.load(sync, 1);
+      if (done >= chunks) return;
       if (Date.now() > deadline) {
         throw new TorchParityError('internal', `worker threads did not finish within ${this.timeoutMs / 1000} s`, {}, 'load the model with threads: 1');
       }
-      Atomics.wait(this.control, 0, done, 1000);
+      Atomics.wait(sync, 1, done, 1000);
     }
   }
 

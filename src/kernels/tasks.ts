@@ -44,3 +44,25 @@ export function runTask(task: KernelTask, start: number, end: number): void {
   if (task.kind === 'conv') convFast(task.x, task.w, task.bias, task.out, task.shape, task.path, task.relu, start, end);
   else gemmFast(task.params, task.a, task.w, task.c, task.out, task.outOffset, task.relu, start, end);
 }
+
+/**
+ * A task split into `chunks` ranges of its units, claimed one at a time from a shared counter by every thread that
+ * takes part (sync[0]: next chunk, sync[1]: chunks finished, sync[2]: set once a chunk failed). A thread that starts
+ * late finds fewer chunks, or none, so a starved worker never holds the others up; each task has its own counters,
+ * so a worker that wakes after its task is over touches nothing of the next one. Returns the first error caught.
+ */
+export function runChunks(task: KernelTask, chunks: number, sync: Int32Array): unknown {
+  const units = taskUnits(task);
+  let failure: unknown;
+  for (;;) {
+    const chunk = Atomics.add(sync, 0, 1);
+    if (chunk >= chunks) return failure;
+    try {
+      runTask(task, Math.floor((chunk * units) / chunks), Math.floor(((chunk + 1) * units) / chunks));
+    } catch (error) {
+      if (Atomics.compareExchange(sync, 2, 0, 1) === 0) failure = error;
+    }
+    Atomics.add(sync, 1, 1);
+    Atomics.notify(sync, 1);
+  }
+}
