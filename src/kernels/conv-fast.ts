@@ -1,5 +1,5 @@
 import { as3d, type ConvParams } from './conv.js';
-import { COLS, reluStore, ROWS, storeTile, tile2x4 } from './tile.js';
+import { COLS, reluStore, ROWS, storeTile, tile2x4, tile2x4Packed } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
@@ -277,7 +277,10 @@ function convGemm(
   const { K, outPlane, outPerGroup } = s;
   const panels = Math.ceil(outPlane / COLS);
   const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * COLS)));
-  const P = panelScratch(blockPanels * K * COLS);
+  // Scratch: the current pair of weight rows (2K floats), then the block's panels; the packed path reads both from
+  // this one array (tile2x4Packed).
+  const S = panelScratch(ROWS * K + blockPanels * K * COLS);
+  const P = S.subarray(ROWS * K);
   const taps = pointwise ? undefined : tapTable(s);
   let unit = start;
   while (unit < end) {
@@ -301,10 +304,15 @@ function convGemm(
         const i0 = bias ? bias[ch]! : 0;
         const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
         const o = outBase + i * outPlane;
+        if (taps) {
+          S.set(w.subarray(a0, a0 + K), 0);
+          S.set(w.subarray(a1, a1 + K), K);
+        }
         for (let q = b0; q < b1; q++) {
           const pixel = q * COLS;
           const cols = Math.min(COLS, outPlane - pixel);
-          if (!taps && cols === COLS) tile2x4(w, a0, a1, x, xBase + pixel, s.inPlane, K, i0, i1, acc);
+          if (taps) tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, i0, i1, acc);
+          else if (cols === COLS) tile2x4(w, a0, a1, x, xBase + pixel, s.inPlane, K, i0, i1, acc);
           else tile2x4(w, a0, a1, P, (q - b0) * K * COLS, COLS, K, i0, i1, acc);
           storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
         }

@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { COLS, reluStore, ROWS, tile2x4 } from './tile.js';
+import { COLS, reluStore, ROWS, tile2x4Packed } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -73,8 +73,11 @@ export function gemmFast(
   }
   const panels = Math.ceil(M / COLS);
   const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * COLS)));
-  if (scratch.length < Math.min(panels, blockPanels) * K * COLS) scratch = new Float32Array(Math.min(panels, blockPanels) * K * COLS);
-  const P = scratch;
+  // Scratch: the current pair of W' rows (2K floats), then the block's panels, read from one array (tile2x4Packed).
+  const length = ROWS * K + Math.min(panels, blockPanels) * K * COLS;
+  if (scratch.length < length) scratch = new Float32Array(length);
+  const S = scratch;
+  const P = S.subarray(ROWS * K);
   for (let b0 = 0; b0 < panels; b0 += blockPanels) {
     const b1 = Math.min(panels, b0 + blockPanels);
     packRows(a, M, K, b0, b1 - b0, P);
@@ -83,9 +86,11 @@ export function gemmFast(
       const rows = Math.min(ROWS, N - n0);
       const r0 = w.offset + n0 * K;
       const r1 = rows > 1 ? r0 + K : r0;
+      S.set(w.data.subarray(r0, r0 + K), 0);
+      S.set(w.data.subarray(r1, r1 + K), K);
       for (let q = b0; q < b1; q++) {
         const m0 = q * COLS;
-        tile2x4(w.data, r0, r1, P, (q - b0) * K * COLS, COLS, K, 0, 0, acc);
+        tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, 0, 0, acc);
         const cols = Math.min(COLS, M - m0);
         // acc[r·4 + j] is Y[m0 + j, n0 + r].
         for (let j = 0; j < cols; j++) {

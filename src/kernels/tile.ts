@@ -98,6 +98,68 @@ export function tile2x4(
 }
 
 /**
+ * tile2x4 with both operands in one array S: the two A rows at a0 and a1 and a packed panel (stride 4) at b. V8
+ * checks an array's map and reloads its data pointer on every loop iteration, once per array read there, so reading
+ * one array instead of two is measurably faster (+8–13 %); callers copy the two weight rows next to their panels.
+ */
+export function tile2x4Packed(S: Float32Array, a0: number, a1: number, b: number, K: number, init0: number, init1: number, acc: Float64Array): void {
+  let c00 = init0, c01 = init0, c02 = init0, c03 = init0;
+  let c10 = init1, c11 = init1, c12 = init1, c13 = init1;
+  let k = 0;
+  for (const pairs = K - 1; k < pairs; k = (k + 2) | 0) {
+    let x0 = S[(a0 + k) | 0]!;
+    let x1 = S[(a1 + k) | 0]!;
+    let v = S[b]!;
+    c00 += x0 * v;
+    c10 += x1 * v;
+    v = S[(b + 1) | 0]!;
+    c01 += x0 * v;
+    c11 += x1 * v;
+    v = S[(b + 2) | 0]!;
+    c02 += x0 * v;
+    c12 += x1 * v;
+    v = S[(b + 3) | 0]!;
+    c03 += x0 * v;
+    c13 += x1 * v;
+    x0 = S[(a0 + k + 1) | 0]!;
+    x1 = S[(a1 + k + 1) | 0]!;
+    v = S[(b + 4) | 0]!;
+    c00 += x0 * v;
+    c10 += x1 * v;
+    v = S[(b + 5) | 0]!;
+    c01 += x0 * v;
+    c11 += x1 * v;
+    v = S[(b + 6) | 0]!;
+    c02 += x0 * v;
+    c12 += x1 * v;
+    v = S[(b + 7) | 0]!;
+    c03 += x0 * v;
+    c13 += x1 * v;
+    b = (b + 8) | 0;
+  }
+  if (k < K) {
+    const x0 = S[(a0 + k) | 0]!;
+    const x1 = S[(a1 + k) | 0]!;
+    c00 += x0 * S[b]!;
+    c10 += x1 * S[b]!;
+    c01 += x0 * S[(b + 1) | 0]!;
+    c11 += x1 * S[(b + 1) | 0]!;
+    c02 += x0 * S[(b + 2) | 0]!;
+    c12 += x1 * S[(b + 2) | 0]!;
+    c03 += x0 * S[(b + 3) | 0]!;
+    c13 += x1 * S[(b + 3) | 0]!;
+  }
+  acc[0] = c00;
+  acc[1] = c01;
+  acc[2] = c02;
+  acc[3] = c03;
+  acc[4] = c10;
+  acc[5] = c11;
+  acc[6] = c12;
+  acc[7] = c13;
+}
+
+/**
  * PyTorch's relu (clamp_min(x, 0), NaN kept; kernels/activation.ts relu). Applying it to the float64 sum before the
  * float32 rounding gives the same bits as rounding first: rounding is monotonic and maps 0 to 0, and both orders
  * turn −0 and tiny negatives into +0.
