@@ -60,23 +60,29 @@ export interface ConvShape {
   padded: boolean;
 }
 
+/**
+ * Every size as an int32 (`| 0`): dims computed by shape ops arrive as doubles holding integers (values read from
+ * int64 tensors), and V8 deoptimizes a kernel compiled for small integers the first time one of those reaches it.
+ */
 export function convShape(p: ConvParams): ConvShape {
   const g = as3d(p.geometry);
-  const [D, H, W] = g.input as [number, number, number];
-  const [KD, KH, KW] = g.kernel as [number, number, number];
-  const [SD, SH, SW] = g.strides as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
-  const [PD, PH, PW] = g.padBegin as [number, number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
+  const int = (v: readonly number[]) => v.map((x) => x | 0) as [number, number, number];
+  const [D, H, W] = int(g.input);
+  const [KD, KH, KW] = int(g.kernel);
+  const [SD, SH, SW] = int(g.strides);
+  const [DD, DH, DW] = g.dilations.map((x) => x | 0) as [number, number, number];
+  const [PD, PH, PW] = int(g.padBegin);
+  const [OD, OH, OW] = int(g.output);
   const taps = KD * KH * KW;
-  const inPerGroup = p.inChannels / p.group;
+  const group = p.group | 0;
+  const inPerGroup = (p.inChannels / group) | 0;
   return {
-    batch: p.batch,
-    C: p.inChannels,
-    M: p.outChannels,
-    group: p.group,
+    batch: p.batch | 0,
+    C: p.inChannels | 0,
+    M: p.outChannels | 0,
+    group,
     inPerGroup,
-    outPerGroup: p.outChannels / p.group,
+    outPerGroup: (p.outChannels / group) | 0,
     D, H, W, KD, KH, KW, SD, SH, SW, DD, DH, DW, PD, PH, PW, OD, OH, OW,
     inPlane: D * H * W,
     outPlane: OD * OH * OW,
@@ -311,9 +317,11 @@ function convGemm(
         for (let q = b0; q < b1; q++) {
           const pixel = q * COLS;
           const cols = Math.min(COLS, outPlane - pixel);
-          if (taps) tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, i0, i1, acc);
-          else if (cols === COLS) tile2x4(w, a0, a1, x, xBase + pixel, s.inPlane, K, i0, i1, acc);
-          else tile2x4(w, a0, a1, P, (q - b0) * K * COLS, COLS, K, i0, i1, acc);
+          acc[0] = i0;
+          acc[1] = i1;
+          if (taps) tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, acc);
+          else if (cols === COLS) tile2x4(w, a0, a1, x, xBase + pixel, s.inPlane, K, acc);
+          else tile2x4(w, a0, a1, P, (q - b0) * K * COLS, COLS, K, acc);
           storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
         }
       }

@@ -58,8 +58,14 @@ export function gemmFast(
   start = 0,
   end = fastGemmUnits(p),
 ): void {
-  const { M, N, K } = p;
+  // int32 sizes and offsets (see conv-fast.ts convShape): dims from shape ops arrive as doubles.
+  const M = p.M | 0;
+  const N = p.N | 0;
+  const K = p.K | 0;
   if (M === 0 || N === 0 || start >= end) return;
+  a = { data: a.data, offset: a.offset | 0, rowStride: a.rowStride | 0, colStride: a.colStride | 0 };
+  w = { data: w.data, offset: w.offset | 0 };
+  outOffset |= 0;
   const bias = p.beta === 0 ? undefined : c;
   if (K === 0) {
     for (let n = start * ROWS; n < Math.min(N, end * ROWS); n++) {
@@ -68,7 +74,7 @@ export function gemmFast(
     return;
   }
   if (M === 1) {
-    gemv(p, a, w, bias, out, outOffset, relu, start, end);
+    gemv({ ...p, N, K }, a, w, bias, out, outOffset, relu, start, end);
     return;
   }
   const panels = Math.ceil(M / COLS);
@@ -90,7 +96,9 @@ export function gemmFast(
       S.set(w.data.subarray(r1, r1 + K), K);
       for (let q = b0; q < b1; q++) {
         const m0 = q * COLS;
-        tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, 0, 0, acc);
+        acc[0] = 0;
+        acc[1] = 0;
+        tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, acc);
         const cols = Math.min(COLS, M - m0);
         // acc[r·4 + j] is Y[m0 + j, n0 + r].
         for (let j = 0; j < cols; j++) {

@@ -23,8 +23,11 @@ export const ROWS = 2;
 export const COLS = 4;
 
 /**
- * acc[r·4 + c] = init_r + Σ_{k<K} A[a_r + k] · B[b + k·bStride + c] for r < 2, c < 4. A row past the matrix is passed
- * as a repeat of the valid one (its results are ignored), so the loop never reads outside A.
+ * acc[r·4 + c] = acc[r] + Σ_{k<K} A[a_r + k] · B[b + k·bStride + c] for r < 2, c < 4: on entry acc[0] and acc[1] hold
+ * each row's starting value (a Conv bias, or 0). They come through the Float64Array, not as arguments, so V8 always
+ * sees doubles: an argument that is sometimes the small integer 0 and sometimes a double deoptimizes the loop and
+ * leaves slower code behind. A row past the matrix is passed as a repeat of the valid one (its results are ignored),
+ * so the loop never reads outside A.
  */
 export function tile2x4(
   A: Float32Array,
@@ -34,10 +37,10 @@ export function tile2x4(
   b: number,
   bStride: number,
   K: number,
-  init0: number,
-  init1: number,
   acc: Float64Array,
 ): void {
+  const init0 = acc[0]!;
+  const init1 = acc[1]!;
   let c00 = init0, c01 = init0, c02 = init0, c03 = init0;
   let c10 = init1, c11 = init1, c12 = init1, c13 = init1;
   // `| 0` keeps the index arithmetic in int32 without overflow checks (V8), a measurable share of this loop. Two k
@@ -98,11 +101,14 @@ export function tile2x4(
 }
 
 /**
- * tile2x4 with both operands in one array S: the two A rows at a0 and a1 and a packed panel (stride 4) at b. V8
+ * tile2x4 (same contract, acc[0..1] holding the starting values) with both operands in one array S: the two A rows
+ * at a0 and a1 and a packed panel (stride 4) at b. V8
  * checks an array's map and reloads its data pointer on every loop iteration, once per array read there, so reading
  * one array instead of two is measurably faster (+8–13 %); callers copy the two weight rows next to their panels.
  */
-export function tile2x4Packed(S: Float32Array, a0: number, a1: number, b: number, K: number, init0: number, init1: number, acc: Float64Array): void {
+export function tile2x4Packed(S: Float32Array, a0: number, a1: number, b: number, K: number, acc: Float64Array): void {
+  const init0 = acc[0]!;
+  const init1 = acc[1]!;
   let c00 = init0, c01 = init0, c02 = init0, c03 = init0;
   let c10 = init1, c11 = init1, c12 = init1, c13 = init1;
   let k = 0;
