@@ -23,8 +23,8 @@ function formatDefault(spec: AttrSpec): string {
 /** One row per op: name, opset versions, attributes of the newest version with defaults. */
 export function opRows(): [string, string, string][] {
   return allOpTypes().map(({ domain, opType, versions }) => {
-    const opsets = versions.map((v) => (v.until !== undefined ? `${v.since}–${v.until}` : String(v.since))).join(', ');
     const newest = versions[versions.length - 1]!;
+    const opsets = versions.map((v) => String(v.since)).join(', ') + (newest.until !== undefined ? ` (removed after ${newest.until})` : '');
     const attributes = Object.entries(newest.attributes as Record<string, AttrSpec>)
       .map(([name, spec]) => `${name}${formatDefault(spec)}`)
       .join(', ');
