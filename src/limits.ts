@@ -1,5 +1,5 @@
 import { TorchParityError, type ErrorContext } from './errors.js';
-import type { DType } from './tensor.js';
+import { storageFor, type DType } from './tensor.js';
 
 /**
  * Resource limits applied while importing and running a model. Defaults admit any real CNN export (ResNet-152
@@ -122,23 +122,8 @@ export function checkedElementCount(
 }
 
 /** Bytes one element takes in torchparity's storage (float16 lives in Float32Array, int64 in Float64Array). */
-const STORAGE_BYTES: Record<DType, number> = {
-  float32: 4,
-  float64: 8,
-  float16: 4,
-  int64: 8,
-  int32: 4,
-  int16: 2,
-  int8: 1,
-  uint64: 8,
-  uint32: 4,
-  uint16: 2,
-  uint8: 1,
-  bool: 1,
-};
-
 export function storageBytes(dtype: DType): number {
-  return STORAGE_BYTES[dtype];
+  return storageFor(dtype).BYTES_PER_ELEMENT;
 }
 
 /** What checkOutputSize needs of an op's context (structural, so this module stays below ops/ in the layering). */

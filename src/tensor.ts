@@ -45,7 +45,11 @@ export const FLOAT_DTYPES: readonly DType[] = ['float32', 'float64', 'float16'];
 export const INTEGER_DTYPES: readonly DType[] = ['int64', 'int32', 'int16', 'int8', 'uint64', 'uint32', 'uint16', 'uint8'];
 export const NUMERIC_DTYPES: readonly DType[] = [...FLOAT_DTYPES, ...INTEGER_DTYPES];
 
-type TypedArrayConstructor = { new (length: number): TensorData; new (buffer: ArrayBufferLike, offset?: number, length?: number): TensorData };
+type TypedArrayConstructor = {
+  new (length: number): TensorData;
+  new (buffer: ArrayBufferLike, offset?: number, length?: number): TensorData;
+  readonly BYTES_PER_ELEMENT: number;
+};
 
 const STORAGE: Record<DType, TypedArrayConstructor> = {
   float32: Float32Array,

@@ -3,6 +3,7 @@ import { TorchParityError } from '../errors.js';
 import type { GraphInput } from '../ir/graph.js';
 import { readTensorFile } from '../oracle/tensor-files.js';
 import type { Tensor } from '../tensor.js';
+import type { Distribution } from '../verify/random-inputs.js';
 
 /**
  * `--input NAME=FILE` (or just `FILE` for .npz/.json/.pb files that name their tensors) into feeds. Unnamed tensors
@@ -44,4 +45,24 @@ export function shapesFromArgs(specs: readonly string[]): Record<string, number[
     shapes[match[1]!] = match[2] ? match[2].split(',').map(Number) : [];
   }
   return shapes;
+}
+
+/** --dist, --range and --shape, the random-input options verify and reduce share. */
+export function randomInputArgs(options: Record<string, unknown>): {
+  dist?: Distribution;
+  range?: [number, number];
+  shapes?: Record<string, number[]>;
+} {
+  const dist = options.dist as Distribution | undefined;
+  if (dist !== undefined && !['normal', 'uniform', 'int'].includes(dist)) {
+    throw new TorchParityError('usage', `--dist '${dist}' is not normal, uniform or int`);
+  }
+  let range: [number, number] | undefined;
+  if (options.range !== undefined) {
+    const parts = String(options.range).split(',').map(Number);
+    if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new TorchParityError('usage', `--range '${String(options.range)}' is not LOW,HIGH`);
+    range = [parts[0]!, parts[1]!];
+  }
+  const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
+  return { dist, range, shapes: Object.keys(shapes).length ? shapes : undefined };
 }

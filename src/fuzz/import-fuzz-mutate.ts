@@ -9,6 +9,7 @@ import {
   type ModelProto,
 } from '../onnx/proto.js';
 import { allOpTypes } from '../ops/registry.js';
+import { mulberry32 } from '../random.js';
 
 /**
  * Mutations of valid ONNX models for the importer fuzzer (issue 7): structural ones on the decoded protobuf object
@@ -35,14 +36,7 @@ export type Random = () => number;
 
 /** mulberry32, seeded per case from (seed, index) so any case can be regenerated alone. */
 export function caseRandom(seed: number, index: number): Random {
-  let state = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32((Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(index + 1, 0x85ebca77)) >>> 0);
 }
 
 const int = (r: Random, n: number) => Math.floor(r() * n);

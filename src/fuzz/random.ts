@@ -1,10 +1,13 @@
+import { mulberry32 } from '../random.js';
+
 /**
  * A small seeded generator for tensor values. fast-check decides a case's structure (shapes, attributes) and hands
  * it one integer seed; the values come from here, so a case is reproducible from its JSON alone and shrinking works
  * on the structure without having to shrink thousands of floats.
  */
 export class Random {
-  private state: number;
+  /** Uniform in [0, 1), 32 random bits. */
+  readonly next: () => number;
   private spare: number | undefined;
 
   constructor(seed: number) {
@@ -12,16 +15,7 @@ export class Random {
     let s = (seed ^ 0x9e3779b9) >>> 0;
     s = Math.imul(s ^ (s >>> 16), 0x85ebca6b) >>> 0;
     s = Math.imul(s ^ (s >>> 13), 0xc2b2ae35) >>> 0;
-    this.state = (s ^ (s >>> 16)) >>> 0;
-  }
-
-  /** Uniform in [0, 1), 32 random bits (mulberry32). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    this.next = mulberry32((s ^ (s >>> 16)) >>> 0);
   }
 
   /** Integer in [lo, hi]. */

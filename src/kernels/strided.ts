@@ -1,3 +1,5 @@
+import { stridesOf } from '../tensor.js';
+
 /**
  * One copy loop for the ops that only move data (Transpose, Slice, Expand, DepthToSpace, SpaceToDepth): output
  * element at multi-index i reads src[offset + Σ i[k]·strides[k]]. A transposed, sliced (any step, negative
@@ -34,19 +36,8 @@ export function stridedCopy(src: Indexable, offset: number, strides: readonly nu
   }
 }
 
-/** Row-major element strides of `dims`. */
-export function contiguousStrides(dims: readonly number[]): number[] {
-  const strides = new Array<number>(dims.length);
-  let s = 1;
-  for (let i = dims.length - 1; i >= 0; i--) {
-    strides[i] = s;
-    s *= dims[i]!;
-  }
-  return strides;
-}
-
 /** Strides that read `dims` (row-major) in the axis order `perm`: output axis k walks input axis perm[k]. */
 export function permutedStrides(dims: readonly number[], perm: readonly number[]): number[] {
-  const strides = contiguousStrides(dims);
+  const strides = stridesOf(dims);
   return perm.map((p) => strides[p]!);
 }

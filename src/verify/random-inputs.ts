@@ -2,6 +2,7 @@ import { TorchParityError } from '../errors.js';
 import { checkedElementCount, resolveLimits, storageBytes, type Limits } from '../limits.js';
 import type { GraphInput } from '../ir/graph.js';
 import { allocate, isFloat, type Tensor } from '../tensor.js';
+import { mulberry32, normalSampler } from '../random.js';
 
 export type Distribution = 'normal' | 'uniform' | 'int';
 
@@ -15,34 +16,6 @@ export interface RandomInputOptions {
   dims?: Readonly<Record<string, number>>;
   /** Dims come from the model file (or --shape): checked against these before anything is allocated. */
   limits?: Partial<Limits>;
-}
-
-/** mulberry32: small, fast, and the same sequence on every platform. */
-export function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function normalSampler(random: () => number): () => number {
-  let spare: number | undefined;
-  return () => {
-    if (spare !== undefined) {
-      const s = spare;
-      spare = undefined;
-      return s;
-    }
-    const u = Math.max(random(), Number.MIN_VALUE);
-    const v = random();
-    const r = Math.sqrt(-2 * Math.log(u));
-    spare = r * Math.sin(2 * Math.PI * v);
-    return r * Math.cos(2 * Math.PI * v);
-  };
 }
 
 /** Concrete dims for an input: `--shape name=...` wins, then named symbols, then 1 for anything unknown. */
@@ -67,7 +40,7 @@ export function concreteDims(input: GraphInput, options: RandomInputOptions): nu
 
 /** Seeded inputs for every graph input that has no default value. */
 export function randomInputs(inputs: readonly GraphInput[], options: RandomInputOptions = {}): Record<string, Tensor> {
-  const random = rng(options.seed ?? 0);
+  const random = mulberry32(options.seed ?? 0);
   const normal = normalSampler(random);
   const dist = options.dist ?? 'normal';
   const limits = resolveLimits(options.limits);

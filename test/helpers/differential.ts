@@ -5,19 +5,12 @@ import { loadModel } from '../../src/engine/session.js';
 import type { BuiltModel } from '../../src/fuzz/model-builder.js';
 import { runOnnxruntime } from '../../src/oracle/onnxruntime.js';
 import type { Tensor } from '../../src/tensor.js';
+import { mulberry32 } from '../../src/random.js';
 
 /** Deterministic pseudo-random values (mulberry32), so example tests need no seed plumbing. */
 export function seededValues(count: number, seed: number, scale = 1): Float32Array {
-  let state = seed >>> 0;
-  const out = new Float32Array(count);
-  for (let i = 0; i < count; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
+  const random = mulberry32(seed);
+  return Float32Array.from({ length: count }, () => (random() * 2 - 1) * scale);
 }
 
 export async function runOurs(model: BuiltModel): Promise<Record<string, Tensor>> {

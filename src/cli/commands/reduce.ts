@@ -2,11 +2,10 @@ import { loadModel } from '../../engine/session.js';
 import { TorchParityError } from '../../errors.js';
 import { formatNumber } from '../../report/table.js';
 import { isTestDir } from '../../oracle/test-dir.js';
-import type { Distribution } from '../../verify/random-inputs.js';
 import { describeShapes, reduce } from '../../verify/reduce.js';
 import type { Command } from '../command.js';
 import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
-import { feedsFromArgs, shapesFromArgs } from '../feeds.js';
+import { feedsFromArgs, randomInputArgs } from '../feeds.js';
 import { paint } from '../io.js';
 import { toleranceFromArgs } from './verify.js';
 
@@ -46,15 +45,7 @@ export const reduceCommand: Command = {
     if (expected !== undefined && expected !== 'reference' && expected !== 'float64') {
       throw new TorchParityError('usage', `--expected '${expected}' is not reference or float64`);
     }
-    const dist = options.dist as Distribution | undefined;
-    if (dist !== undefined && !['normal', 'uniform', 'int'].includes(dist)) throw new TorchParityError('usage', `--dist '${dist}' is not normal, uniform or int`);
-    let range: [number, number] | undefined;
-    if (options.range !== undefined) {
-      const parts = String(options.range).split(',').map(Number);
-      if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new TorchParityError('usage', `--range '${options.range}' is not LOW,HIGH`);
-      range = [parts[0]!, parts[1]!];
-    }
-    const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
+    const { dist, range, shapes } = randomInputArgs(options);
     const inputSpecs = (options.input as string[] | undefined) ?? [];
     const inputs = inputSpecs.length ? feedsFromArgs(inputSpecs, (await loadModel(isTestDir(target) ? `${target}/model.onnx` : target)).inputs) : undefined;
     const result = await reduce(target, String(options.out), {
@@ -62,7 +53,7 @@ export const reduceCommand: Command = {
       seed: options.seed as number | undefined,
       dist,
       range,
-      shapes: Object.keys(shapes).length ? shapes : undefined,
+      shapes,
       tolerance: toleranceFromArgs(options),
       noOracle: Boolean(options['no-oracle']),
       expected: expected as 'reference' | 'float64' | undefined,

@@ -9,12 +9,11 @@ import { TORCHPARITY_VERSION } from '../../version.js';
 import * as path from 'node:path';
 import { loadModel } from '../../engine/session.js';
 import { verify, type VerifyReport } from '../../verify/verify.js';
-import type { Distribution } from '../../verify/random-inputs.js';
 import * as fs from 'node:fs';
 import { TorchParityError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
-import { feedsFromArgs, shapesFromArgs } from '../feeds.js';
+import { feedsFromArgs, randomInputArgs } from '../feeds.js';
 import { paint, type CliIO } from '../io.js';
 
 export function style(io: CliIO): TextStyle {
@@ -81,15 +80,7 @@ export const verifyCommand: Command = {
   ],
   async run({ positional, options }, io, hooks = {}) {
     if (positional.length === 0) throw new TorchParityError('usage', 'verify needs a model or test directory', {}, 'e.g. torchparity verify fixtures/seed');
-    const dist = options.dist as Distribution | undefined;
-    if (dist !== undefined && !['normal', 'uniform', 'int'].includes(dist)) throw new TorchParityError('usage', `--dist '${dist}' is not normal, uniform or int`);
-    let range: [number, number] | undefined;
-    if (options.range !== undefined) {
-      const parts = String(options.range).split(',').map(Number);
-      if (parts.length !== 2 || parts.some((p) => !Number.isFinite(p))) throw new TorchParityError('usage', `--range '${options.range}' is not LOW,HIGH`);
-      range = [parts[0]!, parts[1]!];
-    }
-    const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
+    const { dist, range, shapes } = randomInputArgs(options);
     const chunkMb = options['chunk-mb'] as number | undefined;
     if (chunkMb !== undefined && !(chunkMb > 0)) throw new TorchParityError('usage', `--chunk-mb must be positive, got ${chunkMb}`);
     const reports: VerifyReport[] = [];
@@ -111,7 +102,7 @@ export const verifyCommand: Command = {
         seed: options.seed as number | undefined,
         dist,
         range,
-        shapes: Object.keys(shapes).length ? shapes : undefined,
+        shapes,
         tolerance: toleranceFromArgs(options),
         noOracle: Boolean(options['no-oracle']),
         intermediates: Boolean(options.intermediates),

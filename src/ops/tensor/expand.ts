@@ -1,8 +1,8 @@
 import { broadcastStrides } from '../../kernels/broadcast.js';
-import { contiguousStrides, stridedCopy } from '../../kernels/strided.js';
+import { stridedCopy } from '../../kernels/strided.js';
 import { checkOutputSize } from '../../limits.js';
 import type { Dim } from '../../onnx/records.js';
-import { allocate, toNumbers, type Tensor } from '../../tensor.js';
+import { allocate, stridesOf, toNumbers, type Tensor } from '../../tensor.js';
 import { defineOp, type OpContext, type ValueType } from '../declaration.js';
 import { broadcastDims, isKnown, requireDims } from '../shape-utils.js';
 import { ALL, INT64, known, knownInts, vectorLength } from './common.js';
@@ -80,7 +80,7 @@ const tile = defineOp({
   run([x, repeats], _attrs, ctx): Tensor[] {
     const dims = tileDims(x, known(repeats), ctx) as number[];
     const r = toNumbers(repeats!);
-    const strides = contiguousStrides(x!.dims);
+    const strides = stridesOf(x!.dims);
     const walkDims = x!.dims.flatMap((d, i) => [r[i]!, d]);
     const walkStrides = strides.flatMap((s) => [0, s]);
     const data = allocate(x!.dtype, checkOutputSize(ctx, dims, x!.dtype));

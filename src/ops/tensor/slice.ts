@@ -1,6 +1,6 @@
-import { contiguousStrides, stridedCopy } from '../../kernels/strided.js';
+import { stridedCopy } from '../../kernels/strided.js';
 import type { Dim } from '../../onnx/records.js';
-import { allocate, sizeOf, toNumbers, type Tensor } from '../../tensor.js';
+import { allocate, sizeOf, stridesOf, toNumbers, type Tensor } from '../../tensor.js';
 import { defineOp, type OpContext, type ValueType } from '../declaration.js';
 import { INDEX_TYPES } from '../float-types.js';
 import { requireDims } from '../shape-utils.js';
@@ -87,7 +87,7 @@ function sliceGeometry(x: ValueType | Tensor | undefined, p: SliceParams, ctx: O
 function sliceRun(x: Tensor, p: SliceParams, ctx: OpContext): Tensor {
   const { out, axes } = sliceGeometry(x, p, ctx);
   const dims = out as number[];
-  const strides = contiguousStrides(x.dims);
+  const strides = stridesOf(x.dims);
   let offset = 0;
   const steps = [...strides];
   for (const a of axes!) {
