@@ -7,6 +7,7 @@ import { roundArrayToHalf, type DType, type Tensor } from '../tensor.js';
 import { resolveAttributes } from './attributes.js';
 import type { Graph, GraphInput, GraphOutput, IrNode, Precision } from './graph.js';
 import { promote, promoteDtype } from './precision.js';
+import { inlineFunctions } from './inline-functions.js';
 import { orderNodes } from './topology.js';
 import { checkPortTypes } from './types.js';
 
@@ -106,11 +107,13 @@ function graphInputs(model: ModelRecord, initializers: Map<string, Tensor>, prec
 }
 
 /** Validates a decoded model against the op declarations, infers types and shapes, and folds constants. */
-export function importGraph(model: ModelRecord, options: ImportOptions = {}): Graph {
+export function importGraph(file: ModelRecord, options: ImportOptions = {}): Graph {
   const precision = options.precision ?? 'float32';
   const fold = options.fold ?? true;
   const limits = resolveLimits(options.limits);
   const where: ErrorContext = options.file ? { file: options.file } : {};
+  // The graph's source is the flat model, so tools that re-emit it (verify --intermediates) name the same values.
+  const model = inlineFunctions(file, limits, where);
   const records = model.graph.nodes;
   const names = records.map(displayName);
 

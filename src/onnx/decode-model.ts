@@ -166,19 +166,23 @@ class Decoder {
     return { name, kind, value };
   }
 
-  node(n: INodeProto, index: number, depth: number): NodeRecord {
+  node(n: INodeProto, index: number, depth: number, inFunction = false): NodeRecord {
     const name = n.name ?? '';
     const opType = n.opType ?? '';
     const where = { node: name || `#${index}`, op: opType };
     if (!opType) throw new TorchParityError('decode', 'has no op_type', this.where(where));
-    return {
+    const given = n.attribute ?? [];
+    const refs = inFunction ? given.filter((a) => a.refAttrName) : [];
+    const record: NodeRecord = {
       name,
       opType,
       domain: normalizeDomain(n.domain),
       inputs: [...(n.input ?? [])],
       outputs: [...(n.output ?? [])],
-      attributes: (n.attribute ?? []).map((a) => this.attribute(a, where, depth)),
+      attributes: given.filter((a) => !refs.includes(a)).map((a) => this.attribute(a, where, depth)),
     };
+    if (refs.length) record.attributeRefs = refs.map((a) => ({ name: a.name ?? '', ref: a.refAttrName ?? '' }));
+    return record;
   }
 
   valueInfo(v: IValueInfoProto): ValueInfoRecord {
@@ -248,7 +252,7 @@ class Decoder {
       inputs: [...(f.input ?? [])],
       outputs: [...(f.output ?? [])],
       attributes: [...(f.attribute ?? [])],
-      nodes: nodes.map((n, i) => this.node(n, i, 1)),
+      nodes: nodes.map((n, i) => this.node(n, i, 1, true)),
       opsetImports: this.opsets(f.opsetImport),
     };
   }

@@ -44,6 +44,11 @@ export interface NodeRecord {
   inputs: string[];
   outputs: string[];
   attributes: AttributeRecord[];
+  /**
+   * Inside a function body only: attributes whose value is the calling node's attribute `ref` (ONNX
+   * ref_attr_name), filled in when the function is inlined.
+   */
+  attributeRefs?: { name: string; ref: string }[];
 }
 
 export interface NamedTensor {
