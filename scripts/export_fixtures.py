@@ -86,6 +86,7 @@ class Variant:
     exporter: str  # "dynamo" | "torchscript"
     opset: int | None  # requested opset; None = exporter default
     preserve_bn: bool = False
+    modules_as_functions: bool = False  # TorchScript only: every submodule becomes an ONNX local function
 
     @property
     def opset_label(self) -> int:
@@ -118,6 +119,10 @@ def all_fixtures() -> list[Fixture]:
     for spec in MODEL_SPECS:
         for v in MODEL_VARIANTS:
             out.append(Fixture(f"{spec.name}__{v.exporter}_op{v.opset_label}", "models", spec, v))
+    # Local functions (nested: the block's function calls its submodules' functions) exercise the importer's inlining.
+    specs = {spec.name: spec for spec in MODEL_SPECS}
+    out.append(Fixture("resnet_bottleneck__torchscript_functions", "models", specs["resnet_bottleneck"],
+                       Variant("torchscript", None, modules_as_functions=True)))
     return out
 
 
@@ -185,6 +190,8 @@ def _export_once(model: torch.nn.Module, x: torch.Tensor, path: Path, v: Variant
             # PRESERVE exports the module in its current (eval) mode without that pass, so BatchNormalization
             # nodes (training_mode=0) stay in the graph.
             common["training"] = torch.onnx.TrainingMode.PRESERVE
+        if v.modules_as_functions:
+            common["export_modules_as_functions"] = True
         torch.onnx.export(model, (x,), str(path), dynamo=False, **common)
 
 
@@ -283,6 +290,8 @@ def _dims(value_info: onnx.ValueInfoProto) -> list[int | str]:
 
 
 def _attr_value(a: onnx.AttributeProto) -> Any:
+    if a.ref_attr_name:  # inside a local function: the value comes from the calling node
+        return f"ref:{a.ref_attr_name}"
     v = onnx.helper.get_attribute_value(a)
     if isinstance(v, bytes):
         return v.decode()
