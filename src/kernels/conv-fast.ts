@@ -1,5 +1,5 @@
 import { as3d, type ConvParams } from './conv.js';
-import { COLS, reluStore, ROWS, storeTile, tile2x4, tile2x4Packed } from './tile.js';
+import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, storeTile, tile2x4Packed, tile2x4Panel } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
@@ -133,16 +133,12 @@ export function convFast(
   else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
 }
 
-/** Panels packed at a time: at most this many floats (512 KiB, half of L2), so a block stays in L2 while every row tile reads it. */
-const BLOCK_FLOATS = 131072;
+/** Panels packed at a time: at most this many doubles (512 KiB, half of L2), so a block stays in L2 while every row tile reads it. */
+const BLOCK_DOUBLES = 65536;
 
-let scratch = new Float32Array(0);
+/** The packing buffer for reductions too long for tile.ts's PANEL. */
+let longScratch = new Float64Array(0);
 const acc = new Float64Array(ROWS * COLS);
-
-function panelScratch(length: number): Float32Array {
-  if (scratch.length < length) scratch = new Float32Array(length);
-  return scratch;
-}
 
 /** Per tap (kd, kh, kw) in weight order: its offset inside an input plane and its offset along each axis. */
 interface Taps {
@@ -176,17 +172,17 @@ const colValid = new Uint8Array(COLS);
 
 /**
  * Packs panels [first, first + count) of one image and group: panel q holds, for k = (channel, tap) in weight order,
- * the input values under pixels 4q..4q+3 at P[q'·K·4 + k·4 + j] (q' = q − first); padding and pixels past the plane
- * are 0.
+ * the input values under pixels 4q..4q+3 at P[at + q'·K·4 + k·4 + j] (q' = q − first); padding and pixels past the
+ * plane are 0.
  */
-function packPanels(x: Float32Array, xBase: number, s: ConvShape, taps: Taps, first: number, count: number, P: Float32Array): void {
+function packPanels(x: Float32Array, xBase: number, s: ConvShape, taps: Taps, first: number, count: number, P: Float64Array, at: number): void {
   const { K, inPerGroup, inPlane, outPlane, D, H, W, OH, OW } = s;
   const tapCount = s.taps;
   const spanD = (s.KD - 1) * s.DD;
   const spanH = (s.KH - 1) * s.DH;
   const spanW = (s.KW - 1) * s.DW;
   for (let q = 0; q < count; q++) {
-    const pb = q * K * COLS;
+    const pb = at + q * K * COLS;
     const pixel0 = (first + q) * COLS;
     let interior = true;
     for (let j = 0; j < COLS; j++) {
@@ -260,12 +256,28 @@ function tapRange(start: number, d: number, k: number, size: number): [number, n
   return [first, last];
 }
 
-/** Copies the last, partial panel of a 1×1 convolution (pixels past the plane are 0). */
-function packPointwiseTail(x: Float32Array, xBase: number, s: ConvShape, panel: number, P: Float32Array, at: number): void {
-  const pixel0 = panel * COLS;
-  for (let k = 0; k < s.K; k++) {
-    const row = xBase + k * s.inPlane;
-    for (let j = 0; j < COLS; j++) P[at + k * COLS + j] = pixel0 + j < s.outPlane ? x[row + pixel0 + j]! : 0;
+/**
+ * Packs panels [first, first + count) of a 1×1 convolution (stride 1, no padding), whose columns are the input planes
+ * themselves: P[at + q'·K·4 + k·4 + j] = x[xBase + k·plane + 4q + j], pixels past the plane 0.
+ */
+function packPointwise(x: Float32Array, xBase: number, s: ConvShape, first: number, count: number, P: Float64Array, at: number): void {
+  const { K, inPlane, outPlane } = s;
+  for (let q = 0; q < count; q++) {
+    const pixel0 = (first + q) * COLS;
+    const pb = at + q * K * COLS;
+    if (pixel0 + COLS <= outPlane) {
+      for (let k = 0, row = xBase + pixel0, o = pb; k < K; k++, row += inPlane, o += COLS) {
+        P[o] = x[row]!;
+        P[o + 1] = x[row + 1]!;
+        P[o + 2] = x[row + 2]!;
+        P[o + 3] = x[row + 3]!;
+      }
+      continue;
+    }
+    for (let k = 0; k < K; k++) {
+      const row = xBase + k * inPlane;
+      for (let j = 0; j < COLS; j++) P[pb + k * COLS + j] = pixel0 + j < outPlane ? x[row + pixel0 + j]! : 0;
+    }
   }
 }
 
@@ -282,11 +294,13 @@ function convGemm(
 ): void {
   const { K, outPlane, outPerGroup } = s;
   const panels = Math.ceil(outPlane / COLS);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * COLS)));
-  // Scratch: the current pair of weight rows (2K floats), then the block's panels; the packed path reads both from
-  // this one array (tile2x4Packed).
-  const S = panelScratch(ROWS * K + blockPanels * K * COLS);
-  const P = S.subarray(ROWS * K);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / (K * COLS)));
+  // One buffer holds the current pair of weight rows (2K doubles) and then the block's panels: tile.ts's PANEL
+  // (read by name, the fast case) when the reduction fits it, else a buffer of this module.
+  const inPanel = fitsPanel(K);
+  const length = ROWS * K + blockPanels * K * COLS;
+  if (!inPanel && longScratch.length < length) longScratch = new Float64Array(length);
+  const S = inPanel ? panelBuffer() : longScratch;
   const taps = pointwise ? undefined : tapTable(s);
   let unit = start;
   while (unit < end) {
@@ -300,8 +314,8 @@ function convGemm(
     const wBase = g * outPerGroup * K;
     for (let b0 = q0; b0 < q1; b0 += blockPanels) {
       const b1 = Math.min(q1, b0 + blockPanels);
-      if (taps) packPanels(x, xBase, s, taps, b0, b1 - b0, P);
-      else if (b1 === panels && outPlane % COLS !== 0) packPointwiseTail(x, xBase, s, b1 - 1, P, (b1 - 1 - b0) * K * COLS);
+      if (taps) packPanels(x, xBase, s, taps, b0, b1 - b0, S, ROWS * K);
+      else packPointwise(x, xBase, s, b0, b1 - b0, S, ROWS * K);
       for (let i = 0; i < outPerGroup; i += ROWS) {
         const rows = Math.min(ROWS, outPerGroup - i);
         const a0 = wBase + i * K;
@@ -310,18 +324,16 @@ function convGemm(
         const i0 = bias ? bias[ch]! : 0;
         const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
         const o = outBase + i * outPlane;
-        if (taps) {
-          S.set(w.subarray(a0, a0 + K), 0);
-          S.set(w.subarray(a1, a1 + K), K);
-        }
+        S.set(w.subarray(a0, a0 + K), 0);
+        S.set(w.subarray(a1, a1 + K), K);
         for (let q = b0; q < b1; q++) {
           const pixel = q * COLS;
           const cols = Math.min(COLS, outPlane - pixel);
+          const b = ROWS * K + (q - b0) * K * COLS;
           acc[0] = i0;
           acc[1] = i1;
-          if (taps) tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, acc);
-          else if (cols === COLS) tile2x4(w, a0, a1, x, xBase + pixel, s.inPlane, K, acc);
-          else tile2x4(w, a0, a1, P, (q - b0) * K * COLS, COLS, K, acc);
+          if (inPanel) tile2x4Panel(0, K, b, K, acc);
+          else tile2x4Packed(S, 0, K, b, K, acc);
           storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
         }
       }

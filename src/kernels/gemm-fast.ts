@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { COLS, reluStore, ROWS, tile2x4Packed } from './tile.js';
+import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, tile2x4Packed, tile2x4Panel } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -41,9 +41,10 @@ export function fastGemmUnits(p: FastGemmParams): number {
   return Math.ceil(p.N / ROWS);
 }
 
-/** Packed panels at a time: at most this many floats (512 KiB, half of L2), so the weights stream once per block. */
-const BLOCK_FLOATS = 131072;
-let scratch = new Float32Array(0);
+/** Packed panels at a time: at most this many doubles (512 KiB, half of L2), so the weights stream once per block. */
+const BLOCK_DOUBLES = 65536;
+/** The packing buffer for reductions too long for tile.ts's PANEL. */
+let longScratch = new Float64Array(0);
 const acc = new Float64Array(ROWS * COLS);
 
 /** Writes units [start, end) of Y (rows of N, at out[outOffset + m·N + n]). `c` is ignored when beta is 0. */
@@ -78,15 +79,16 @@ export function gemmFast(
     return;
   }
   const panels = Math.ceil(M / COLS);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_FLOATS / (K * COLS)));
-  // Scratch: the current pair of W' rows (2K floats), then the block's panels, read from one array (tile2x4Packed).
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / (K * COLS)));
+  // One buffer holds the current pair of W' rows (2K doubles), then the block's panels: tile.ts's PANEL (read by
+  // name, the fast case) when the reduction fits it, else a buffer of this module.
+  const inPanel = fitsPanel(K);
   const length = ROWS * K + Math.min(panels, blockPanels) * K * COLS;
-  if (scratch.length < length) scratch = new Float32Array(length);
-  const S = scratch;
-  const P = S.subarray(ROWS * K);
+  if (!inPanel && longScratch.length < length) longScratch = new Float64Array(length);
+  const S = inPanel ? panelBuffer() : longScratch;
   for (let b0 = 0; b0 < panels; b0 += blockPanels) {
     const b1 = Math.min(panels, b0 + blockPanels);
-    packRows(a, M, K, b0, b1 - b0, P);
+    packRows(a, M, K, b0, b1 - b0, S, ROWS * K);
     for (let unit = start; unit < end; unit++) {
       const n0 = unit * ROWS;
       const rows = Math.min(ROWS, N - n0);
@@ -98,7 +100,9 @@ export function gemmFast(
         const m0 = q * COLS;
         acc[0] = 0;
         acc[1] = 0;
-        tile2x4Packed(S, 0, K, ROWS * K + (q - b0) * K * COLS, K, acc);
+        const b = ROWS * K + (q - b0) * K * COLS;
+        if (inPanel) tile2x4Panel(0, K, b, K, acc);
+        else tile2x4Packed(S, 0, K, b, K, acc);
         const cols = Math.min(COLS, M - m0);
         // acc[r·4 + j] is Y[m0 + j, n0 + r].
         for (let j = 0; j < cols; j++) {
@@ -122,12 +126,12 @@ function finish(sum: number, p: FastGemmParams, c: GemmBias | undefined, m: numb
   return relu ? reluStore(v) : v;
 }
 
-/** Panels [first, first + count) of op(A): P[q'·K·4 + k·4 + j] = op(A)[4q + j, k], rows past M are 0. */
-function packRows(a: ActivationView, M: number, K: number, first: number, count: number, P: Float32Array): void {
+/** Panels [first, first + count) of op(A): P[at + q'·K·4 + k·4 + j] = op(A)[4q + j, k], rows past M are 0. */
+function packRows(a: ActivationView, M: number, K: number, first: number, count: number, P: Float64Array, at: number): void {
   const { data, offset, rowStride, colStride } = a;
   for (let q = 0; q < count; q++) {
     const m0 = (first + q) * COLS;
-    const pb = q * K * COLS;
+    const pb = at + q * K * COLS;
     for (let j = 0; j < COLS; j++) {
       const m = m0 + j;
       if (m >= M) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { convDirect, type ConvParams } from '../../src/kernels/conv.js';
 import { allFinite, convFast, convShape, fastConvPath, fastConvUnits, type FastConvPath } from '../../src/kernels/conv-fast.js';
 import { windowOutputSize } from '../../src/kernels/geometry.js';
-import { reluStore } from '../../src/kernels/tile.js';
+import { fitsPanel, reluStore } from '../../src/kernels/tile.js';
 
 /** mulberry32: the geometry and data of every case come from one seed. */
 function rng(seed: number) {
@@ -136,6 +136,24 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
       convFast(x, w, bias, got, shape, fastConvPath(shape), false);
       expect(Array.from(got), `case ${i}`).toEqual(Array.from(ref));
     }
+  });
+
+  it('K = 4900·9 = 44100, too long for tile.ts PANEL: the packed loop over its own buffer, exact on small integers', () => {
+    // PANEL (2^18 doubles) holds two weight rows and one panel only up to K = 43690; past it convGemm packs into a
+    // buffer of its own (tile2x4Packed). |sum| ≤ 44100·3·3 < 2^24, so every order is exact and the reference agrees.
+    const r = rng(51);
+    const p: ConvParams = { batch: 1, inChannels: 4900, outChannels: 3, group: 1, geometry: { input: [3, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [0, 1], padEnd: [0, 1], output: [1, 5] } };
+    const shape = convShape(p);
+    expect(fastConvPath(shape)).toBe('gemm');
+    expect(fitsPanel(shape.K)).toBe(false);
+    const { x, w, bias, outLength } = operands(p, r, () => r.int(-3, 3));
+    const ref = new Float32Array(outLength);
+    convDirect(x, w, bias, ref, p);
+    const got = new Float32Array(outLength).fill(NaN);
+    convFast(x, w, bias, got, shape, 'gemm', false);
+    expect(Array.from(got)).toEqual(Array.from(ref));
+    convFast(x, w, bias, got, shape, 'gemm', true);
+    expect(Array.from(got)).toEqual(Array.from(ref, reluStore));
   });
 
   it('work units: any split into ranges computes the same output as one call', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, type GemmBias } from '../../src/kernels/gemm.js';
 import { fastGemmUnits, gemmFast, transposeWeights } from '../../src/kernels/gemm-fast.js';
-import { reluStore } from '../../src/kernels/tile.js';
+import { fitsPanel, reluStore } from '../../src/kernels/tile.js';
 import { seededValues } from '../helpers/differential.js';
 
 /** mulberry32 integers for shapes and options. */
@@ -51,6 +51,19 @@ describe('fast float32 Gemm vs the gemm reference', () => {
     }
     expect(gemv).toBeGreaterThan(50);
     expect(tiled).toBeGreaterThan(150);
+  });
+
+  it('K = 44000, too long for tile.ts PANEL: the packed loop over its own buffer, bit-identical', () => {
+    // PANEL holds two W' rows and one panel only up to K = 43690; past it gemmFast packs into a buffer of its own.
+    const [M, N, K] = [6, 3, 44000];
+    expect(fitsPanel(K)).toBe(false);
+    const a = seededValues(M * K, 7);
+    const b = seededValues(N * K, 8);
+    const ref = new Float32Array(M * N);
+    gemm({ M, N, K, transA: false, transB: true, alpha: 1, beta: 0, integer: false }, { data: a, offset: 0 }, { data: b, offset: 0 }, undefined, { data: ref, offset: 0 });
+    const got = new Float32Array(M * N).fill(NaN);
+    gemmFast({ M, N, K, alpha: 1, beta: 0 }, { data: a, offset: 0, rowStride: K, colStride: 1 }, { data: b, offset: 0 }, undefined, got, 0, false);
+    expect(Array.from(got)).toEqual(Array.from(ref));
   });
 
   it('units split over ranges: same output as one call (what the threads do)', () => {
