@@ -6,8 +6,9 @@ import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, storeTile, tile2x4Packed
  * as the specification), computed three ways by shape:
  *
  * - 'gemm': implicit GEMM. For each image and group, Y[M/g, pixels] = W[M/g, C/g·taps] · cols[C/g·taps, pixels];
- *   the columns are packed straight from the input into 4-pixel panels (no full im2col matrix), a block of panels
- *   small enough for L2 at a time, and every 2 × 4 tile of Y is one register-tiled pass over the whole reduction
+ *   the columns are packed from the input (or, when the convolution pads, from a zero-padded copy of the image, so
+ *   the packing has no border cases) into 4-pixel panels (no full im2col matrix), a block of panels small enough
+ *   for L2 at a time, and every 2 × 4 tile of Y is one register-tiled pass over the whole reduction
  *   (kernels/tile.ts). Taps in the padding are packed as 0.
  * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, read in place.
  * - 'depthwise': one input channel per group (depthwise and channel-multiplier convolutions, and any convolution of
@@ -140,120 +141,99 @@ const BLOCK_DOUBLES = 65536;
 let longScratch = new Float64Array(0);
 const acc = new Float64Array(ROWS * COLS);
 
-/** Per tap (kd, kh, kw) in weight order: its offset inside an input plane and its offset along each axis. */
-interface Taps {
-  offset: Int32Array;
-  d: Int32Array;
-  h: Int32Array;
-  w: Int32Array;
+/**
+ * Where the packing reads one image and group: the input itself when the convolution does not pad, else a copy with
+ * the padding written out as zeros, so that every window lies inside it and packing needs no bounds logic. Its axes
+ * are Dp × Hp × Wp (the input plus its begin padding, and far enough for the last window), the input sitting at
+ * (PD, PH, PW); planes are `plane` apart.
+ */
+interface Source {
+  Hp: number;
+  Wp: number;
+  plane: number;
 }
 
-function tapTable(s: ConvShape): Taps {
-  const t: Taps = { offset: new Int32Array(s.taps), d: new Int32Array(s.taps), h: new Int32Array(s.taps), w: new Int32Array(s.taps) };
-  let i = 0;
-  for (let kd = 0; kd < s.KD; kd++) {
-    for (let kh = 0; kh < s.KH; kh++) {
-      for (let kw = 0; kw < s.KW; kw++, i++) {
-        t.d[i] = kd * s.DD;
-        t.h[i] = kh * s.DH;
-        t.w[i] = kw * s.DW;
-        t.offset[i] = (t.d[i]! * s.H + t.h[i]!) * s.W + t.w[i]!;
+function sourceOf(s: ConvShape): Source {
+  if (!s.padded) return { Hp: s.H, Wp: s.W, plane: s.inPlane };
+  const extent = (input: number, pad: number, out: number, stride: number, kernel: number, dilation: number) =>
+    Math.max(input + pad, (out - 1) * stride + (kernel - 1) * dilation + 1);
+  const Dp = extent(s.D, s.PD, s.OD, s.SD, s.KD, s.DD);
+  const Hp = extent(s.H, s.PH, s.OH, s.SH, s.KH, s.DH);
+  const Wp = extent(s.W, s.PW, s.OW, s.SW, s.KW, s.DW);
+  return { Hp, Wp, plane: Dp * Hp * Wp };
+}
+
+/** The padded copy of the current image and group (grown as needed). */
+let paddedInput = new Float32Array(0);
+
+/** The padded copy of image/group planes at xBase, in paddedInput. */
+function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Source): Float32Array {
+  const { D, H, W, PD, PH, PW } = s;
+  const { Hp, Wp, plane } = src;
+  const length = s.inPerGroup * plane;
+  if (paddedInput.length < length) paddedInput = new Float32Array(length);
+  const P = paddedInput;
+  P.fill(0, 0, length);
+  for (let c = 0; c < s.inPerGroup; c++) {
+    for (let d = 0; d < D; d++) {
+      for (let h = 0; h < H; h++) {
+        const from = xBase + c * s.inPlane + (d * H + h) * W;
+        P.set(x.subarray(from, from + W), c * plane + ((d + PD) * Hp + h + PH) * Wp + PW);
       }
     }
   }
-  return t;
+  return P;
 }
 
-const colD = new Int32Array(COLS);
-const colH = new Int32Array(COLS);
-const colW = new Int32Array(COLS);
-const colBase = new Int32Array(COLS);
-const colValid = new Uint8Array(COLS);
+/** Per tap (kd, kh, kw) in weight order: its offset inside a plane of the packing source. */
+function tapOffsets(s: ConvShape, src: Source): Int32Array {
+  const offsets = new Int32Array(s.taps);
+  let i = 0;
+  for (let kd = 0; kd < s.KD; kd++) {
+    for (let kh = 0; kh < s.KH; kh++) {
+      for (let kw = 0; kw < s.KW; kw++, i++) offsets[i] = (kd * s.DD * src.Hp + kh * s.DH) * src.Wp + kw * s.DW;
+    }
+  }
+  return offsets;
+}
 
 /**
  * Packs panels [first, first + count) of one image and group: panel q holds, for k = (channel, tap) in weight order,
- * the input values under pixels 4q..4q+3 at P[at + q'·K·4 + k·4 + j] (q' = q − first); padding and pixels past the
- * plane are 0.
+ * the values under pixels 4q..4q+3 at P[at + q'·K·4 + k·4 + j] (q' = q − first), read from the packing source (padding
+ * is 0 there). A pixel past the plane (the last panel's) repeats the panel's first pixel: its sums are computed and
+ * never stored.
  */
-function packPanels(x: Float32Array, xBase: number, s: ConvShape, taps: Taps, first: number, count: number, P: Float64Array, at: number): void {
-  const { K, inPerGroup, inPlane, outPlane, D, H, W, OH, OW } = s;
-  const tapCount = s.taps;
-  const spanD = (s.KD - 1) * s.DD;
-  const spanH = (s.KH - 1) * s.DH;
-  const spanW = (s.KW - 1) * s.DW;
+function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, taps: Int32Array, first: number, count: number, P: Float64Array, at: number): void {
+  const { K, inPerGroup, outPlane, OH, OW, SD, SH, SW } = s;
+  const { Hp, Wp, plane } = src;
+  const tapCount = s.taps | 0;
   for (let q = 0; q < count; q++) {
-    const pb = at + q * K * COLS;
     const pixel0 = (first + q) * COLS;
-    let interior = true;
+    // Each pixel's window origin in the source, relative to a channel's plane.
+    let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
     for (let j = 0; j < COLS; j++) {
-      const pixel = pixel0 + j;
-      if (pixel >= outPlane) {
-        colValid[j] = 0;
-        interior = false;
-        continue;
-      }
-      colValid[j] = 1;
+      const pixel = pixel0 + j < outPlane ? pixel0 + j : pixel0;
       const ow = pixel % OW;
       const rest = (pixel - ow) / OW;
       const oh = rest % OH;
       const od = (rest - oh) / OH;
-      const d0 = od * s.SD - s.PD;
-      const h0 = oh * s.SH - s.PH;
-      const w0 = ow * s.SW - s.PW;
-      colD[j] = d0;
-      colH[j] = h0;
-      colW[j] = w0;
-      colBase[j] = (d0 * H + h0) * W + w0;
-      if (d0 < 0 || d0 + spanD >= D || h0 < 0 || h0 + spanH >= H || w0 < 0 || w0 + spanW >= W) interior = false;
+      const e = ((od * SD * Hp) + oh * SH) * Wp + ow * SW;
+      if (j === 0) e0 = e;
+      else if (j === 1) e1 = e;
+      else if (j === 2) e2 = e;
+      else e3 = e;
     }
-    if (interior) {
-      const e0 = colBase[0]!;
-      const e1 = colBase[1]!;
-      const e2 = colBase[2]!;
-      const e3 = colBase[3]!;
-      let k4 = pb;
-      for (let c = 0; c < inPerGroup; c++) {
-        const cb = xBase + c * inPlane;
-        for (let t = 0; t < tapCount; t++, k4 += COLS) {
-          const o = cb + taps.offset[t]!;
-          P[k4] = x[o + e0]!;
-          P[k4 + 1] = x[o + e1]!;
-          P[k4 + 2] = x[o + e2]!;
-          P[k4 + 3] = x[o + e3]!;
-        }
-      }
-      continue;
-    }
-    // A border panel: zero it, then copy each column's taps that land inside the input (a box of taps per column).
-    P.fill(0, pb, pb + K * COLS);
-    for (let j = 0; j < COLS; j++) {
-      if (colValid[j] === 0) continue;
-      const d0 = colD[j]!;
-      const h0 = colH[j]!;
-      const w0 = colW[j]!;
-      const [kd0, kd1] = tapRange(d0, s.DD, s.KD, D);
-      const [kh0, kh1] = tapRange(h0, s.DH, s.KH, H);
-      const [kw0, kw1] = tapRange(w0, s.DW, s.KW, W);
-      for (let c = 0; c < inPerGroup; c++) {
-        const cb = xBase + c * inPlane;
-        const kb = pb + c * tapCount * COLS + j;
-        for (let kd = kd0; kd <= kd1; kd++) {
-          for (let kh = kh0; kh <= kh1; kh++) {
-            const row = cb + ((d0 + kd * s.DD) * H + h0 + kh * s.DH) * W + w0;
-            const at = kb + (kd * s.KH + kh) * s.KW * COLS;
-            for (let kw = kw0; kw <= kw1; kw++) P[at + kw * COLS] = x[row + kw * s.DW]!;
-          }
-        }
+    let k4 = at + q * K * COLS;
+    for (let c = 0, cb = xBase; c < inPerGroup; c++, cb += plane) {
+      for (let t = 0; t < tapCount; t++, k4 += COLS) {
+        const o = cb + taps[t]!;
+        P[k4] = x[o + e0]!;
+        P[k4 + 1] = x[o + e1]!;
+        P[k4 + 2] = x[o + e2]!;
+        P[k4 + 3] = x[o + e3]!;
       }
     }
   }
-}
-
-/** Taps t (0 ≤ t < k) of a window starting at `start` with dilation d that land in [0, size): [first, last]. */
-function tapRange(start: number, d: number, k: number, size: number): [number, number] {
-  const first = start >= 0 ? 0 : Math.ceil(-start / d);
-  const last = Math.min(k - 1, Math.floor((size - 1 - start) / d));
-  return [first, last];
 }
 
 /**
@@ -301,7 +281,8 @@ function convGemm(
   const length = ROWS * K + blockPanels * K * COLS;
   if (!inPanel && longScratch.length < length) longScratch = new Float64Array(length);
   const S = inPanel ? panelBuffer() : longScratch;
-  const taps = pointwise ? undefined : tapTable(s);
+  const src = sourceOf(s);
+  const taps = pointwise ? undefined : tapOffsets(s, src);
   let unit = start;
   while (unit < end) {
     const ng = Math.floor(unit / panels);
@@ -312,9 +293,10 @@ function convGemm(
     const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;
     const outBase = (n * s.M + g * outPerGroup) * outPlane;
     const wBase = g * outPerGroup * K;
+    const padded = taps && s.padded ? padInput(x, xBase, s, src) : undefined;
     for (let b0 = q0; b0 < q1; b0 += blockPanels) {
       const b1 = Math.min(q1, b0 + blockPanels);
-      if (taps) packPanels(x, xBase, s, taps, b0, b1 - b0, S, ROWS * K);
+      if (taps) packPanels(padded ?? x, padded ? 0 : xBase, s, src, taps, b0, b1 - b0, S, ROWS * K);
       else packPointwise(x, xBase, s, b0, b1 - b0, S, ROWS * K);
       for (let i = 0; i < outPerGroup; i += ROWS) {
         const rows = Math.min(ROWS, outPerGroup - i);
