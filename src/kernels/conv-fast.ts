@@ -10,16 +10,16 @@ import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, storeTile, tile2x4Packed
  *   the packing has no border cases) into 4-pixel panels (no full im2col matrix), a block of panels small enough
  *   for L2 at a time, and every 2 × 4 tile of Y is one register-tiled pass over the whole reduction
  *   (kernels/tile.ts). Taps in the padding are packed as 0.
- * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, read in place.
+ * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, packed as they are.
  * - 'depthwise': one input channel per group (depthwise and channel-multiplier convolutions, and any convolution of
- *   a single input channel): each output plane is a small stencil over one input plane, summed per pixel with the
- *   taps that land inside the input — padding is skipped, not multiplied.
+ *   a single input channel) whose window fits the kernel's buffer: each output plane is a small stencil over one
+ *   input plane, copied with its padding into a float64 buffer and summed per pixel over all taps.
  *
  * Sums are float64 and rounded once (see tile.ts), bias first as in convDirect, so results agree with the reference
  * to float32 rounding (and exactly where the float32 sums are exact). Optionally relu is applied in the store
- * (reluStore: exact). One caveat makes the caller choose the reference instead: the 'gemm' path multiplies padded
- * taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a padded
- * convolution whose weights are not all finite must not take it (see usesPaddedTaps and allFinite).
+ * (reluStore: exact). One caveat makes the caller choose the reference instead: the 'gemm' and 'depthwise' paths
+ * multiply padded taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a
+ * padded convolution whose weights are not all finite must not take them (see usesPaddedTaps and allFinite).
  *
  * Work is counted in units (an image × group × 4-pixel panel, or an image × output plane for 'depthwise') so
  * threads can each take a contiguous range; running every range gives the whole output.
@@ -96,14 +96,14 @@ export function convShape(p: ConvParams): ConvShape {
 export type FastConvPath = 'gemm' | 'pointwise' | 'depthwise';
 
 export function fastConvPath(s: ConvShape): FastConvPath {
-  if (s.inPerGroup === 1 && s.D === 1 && s.KD === 1 && s.OD === 1 && s.PD === 0) return 'depthwise';
+  if (s.inPerGroup === 1 && s.D === 1 && s.KD === 1 && s.OD === 1 && s.PD === 0 && depthwiseWindowFits(s)) return 'depthwise';
   if (s.taps === 1 && !s.padded && s.SD === 1 && s.SH === 1 && s.SW === 1) return 'pointwise';
   return 'gemm';
 }
 
 /** Whether the path multiplies padded taps (0 · weight), which differs from skipping them for non-finite weights. */
 export function usesPaddedTaps(s: ConvShape, path: FastConvPath): boolean {
-  return path === 'gemm' && s.padded;
+  return path !== 'pointwise' && s.padded;
 }
 
 export function allFinite(data: Float32Array): boolean {
@@ -325,9 +325,24 @@ function convGemm(
 }
 
 /**
+ * What the depthwise kernel reads: a window of one input plane, zero-padded, as float64, in a module constant (V8
+ * compiles its length and address into the loops, as for tile.ts's PANEL). 1 MiB: a 3 × 3 window over a padded
+ * 362 × 362 plane at once; larger planes are taken in tiles of output rows and columns.
+ */
+const PLANE_DOUBLES = 131072;
+const PLANE = new Float64Array(PLANE_DOUBLES);
+
+/** Whether one window of the depthwise kernel fits PLANE (else the convolution takes the 'gemm' path). */
+function depthwiseWindowFits(s: ConvShape): boolean {
+  return ((s.KH - 1) * s.DH + 1) * ((s.KW - 1) * s.DW + 1) <= PLANE_DOUBLES;
+}
+
+/**
  * One input channel per group, spatial rank ≤ 2 (D = 1): output plane `unit` = n·M + oc reads input channel
- * oc / outPerGroup. Interior pixels of a 3×3 window sum their nine taps with the weights in locals; the border sums
- * only the taps inside the input.
+ * oc / outPerGroup. A tile of output rows and columns at a time, its input window (padding as zeros) is copied into
+ * PLANE as float64, and every output pixel sums its taps from there: 3 × 3 windows with the nine weights in locals
+ * and, at stride and dilation 1 along H, two output rows per pass (12 loads for 2 outputs), other windows by a loop
+ * over the taps. Padded taps are multiplied by their (finite) weight like the 'gemm' path's.
  */
 function convDepthwise(
   x: Float32Array,
@@ -340,129 +355,212 @@ function convDepthwise(
   end: number,
 ): void {
   const { H, W, KH, KW, SH, SW, DH, DW, PH, PW, OH, OW, inPlane, outPlane, M, C, outPerGroup } = s;
-  // Columns whose every tap is inside the input: ow·SW − PW ≥ 0 and ow·SW − PW + (KW − 1)·DW ≤ W − 1.
-  const owLo = Math.min(OW, Math.ceil(PW / SW));
-  const owHi = Math.max(owLo, Math.min(OW, Math.floor((W - 1 + PW - (KW - 1) * DW) / SW) + 1));
+  const spanH = (KH - 1) * DH + 1;
+  const spanW = (KW - 1) * DW + 1;
+  // Output columns per tile: as many as leave room for one window's rows; then as many output rows as fit.
+  const tileW = Math.max(1, Math.min(OW, Math.floor((Math.floor(PLANE_DOUBLES / spanH) - spanW) / SW) + 1));
+  const inW = (tileW - 1) * SW + spanW;
+  const tileH = Math.max(1, Math.min(OH, Math.floor((Math.floor(PLANE_DOUBLES / inW) - spanH) / SH) + 1));
   const k33 = KH === 3 && KW === 3;
+  const taps = new Int32Array(KH * KW);
+  for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) taps[kh * KW + kw] = kh * DH * inW + kw * DW;
   for (let unit = start; unit < end; unit++) {
     const n = Math.floor(unit / M);
     const oc = unit - n * M;
     const xb = (n * C + Math.floor(oc / outPerGroup)) * inPlane;
     const wb = oc * KH * KW;
     const b = bias ? bias[oc]! : 0;
-    const w00 = k33 ? w[wb]! : 0, w01 = k33 ? w[wb + 1]! : 0, w02 = k33 ? w[wb + 2]! : 0;
-    const w10 = k33 ? w[wb + 3]! : 0, w11 = k33 ? w[wb + 4]! : 0, w12 = k33 ? w[wb + 5]! : 0;
-    const w20 = k33 ? w[wb + 6]! : 0, w21 = k33 ? w[wb + 7]! : 0, w22 = k33 ? w[wb + 8]! : 0;
-    let o = unit * outPlane;
-    for (let oh = 0; oh < OH; oh++, o += OW) {
-      const ih0 = oh * SH - PH;
-      const kh0 = ih0 >= 0 ? 0 : Math.ceil(-ih0 / DH);
-      const kh1 = Math.min(KH - 1, Math.floor((H - 1 - ih0) / DH));
-      let ow = 0;
-      if (k33 && kh0 === 0 && kh1 === 2) {
-        const r0 = xb + ih0 * W - PW;
-        const r1 = r0 + DH * W;
-        const r2 = r1 + DH * W;
-        const d2 = 2 * DW;
-        // Two output rows at once when the next one is interior too and reads the next input row (stride and
-        // dilation 1 along H): its three rows are r1, r2, r3, so each value loaded from r1 and r2 serves both sums,
-        // 12 loads for 2 outputs instead of 18. Each sum still adds its nine taps in the same order.
-        if (SH === 1 && DH === 1 && oh + 1 < OH && ih0 + 3 <= H - 1) {
-          const o2 = o + OW;
-          for (; ow < owLo; ow++) {
-            out[o + ow] = border(x, w, xb, wb, s, ih0, 0, 2, ow, b, relu);
-            out[o2 + ow] = border(x, w, xb, wb, s, ih0 + 1, 0, 2, ow, b, relu);
-          }
-          const r3 = r2 + W;
-          for (; ow < owHi; ow++) {
-            const c = ow * SW;
-            let u = b;
-            let v = b;
-            let t = x[r0 + c]!;
-            u += w00 * t;
-            t = x[r0 + c + DW]!;
-            u += w01 * t;
-            t = x[r0 + c + d2]!;
-            u += w02 * t;
-            t = x[r1 + c]!;
-            u += w10 * t;
-            v += w00 * t;
-            t = x[r1 + c + DW]!;
-            u += w11 * t;
-            v += w01 * t;
-            t = x[r1 + c + d2]!;
-            u += w12 * t;
-            v += w02 * t;
-            t = x[r2 + c]!;
-            u += w20 * t;
-            v += w10 * t;
-            t = x[r2 + c + DW]!;
-            u += w21 * t;
-            v += w11 * t;
-            t = x[r2 + c + d2]!;
-            u += w22 * t;
-            v += w12 * t;
-            t = x[r3 + c]!;
-            v += w20 * t;
-            t = x[r3 + c + DW]!;
-            v += w21 * t;
-            t = x[r3 + c + d2]!;
-            v += w22 * t;
-            out[o + ow] = relu ? reluStore(u) : u;
-            out[o2 + ow] = relu ? reluStore(v) : v;
-          }
-          for (; ow < OW; ow++) {
-            out[o + ow] = border(x, w, xb, wb, s, ih0, 0, 2, ow, b, relu);
-            out[o2 + ow] = border(x, w, xb, wb, s, ih0 + 1, 0, 2, ow, b, relu);
-          }
-          oh++;
-          o += OW;
-          continue;
-        }
-        for (; ow < owLo; ow++) out[o + ow] = border(x, w, xb, wb, s, ih0, kh0, kh1, ow, b, relu);
-        for (; ow < owHi; ow++) {
-          const c = ow * SW;
-          let v = b;
-          v += w00 * x[r0 + c]!;
-          v += w01 * x[r0 + c + DW]!;
-          v += w02 * x[r0 + c + d2]!;
-          v += w10 * x[r1 + c]!;
-          v += w11 * x[r1 + c + DW]!;
-          v += w12 * x[r1 + c + d2]!;
-          v += w20 * x[r2 + c]!;
-          v += w21 * x[r2 + c + DW]!;
-          v += w22 * x[r2 + c + d2]!;
-          out[o + ow] = relu ? reluStore(v) : v;
-        }
+    for (let oh0 = 0; oh0 < OH; oh0 += tileH) {
+      const rows = Math.min(tileH, OH - oh0);
+      const inH = (rows - 1) * SH + spanH;
+      for (let ow0 = 0; ow0 < OW; ow0 += tileW) {
+        const cols = Math.min(tileW, OW - ow0);
+        loadWindow(x, xb, H, W, oh0 * SH - PH, ow0 * SW - PW, inH, (cols - 1) * SW + spanW, inW);
+        const o = unit * outPlane + oh0 * OW + ow0;
+        if (k33) depthwise3x3(w, wb, b, out, o, OW, rows, cols, inW, SH, SW, DH, DW, relu);
+        else depthwiseTaps(w, wb, taps, b, out, o, OW, rows, cols, inW, SH, SW, relu);
       }
-      for (; ow < OW; ow++) out[o + ow] = border(x, w, xb, wb, s, ih0, kh0, kh1, ow, b, relu);
     }
   }
 }
 
-/** One depthwise output pixel, summing the taps of rows kh0..kh1 whose column lands inside the input. */
-function border(
-  x: Float32Array,
+/** PLANE[r·stride + c] = x[xb + (ih0 + r)·W + iw0 + c] for r < rows, c < cols, 0 outside the input. */
+function loadWindow(x: Float32Array, xb: number, H: number, W: number, ih0: number, iw0: number, rows: number, cols: number, stride: number): void {
+  const c0 = Math.max(0, -iw0);
+  const c1 = Math.max(c0, Math.min(cols, W - iw0));
+  for (let r = 0; r < rows; r++) {
+    const at = r * stride;
+    const ih = ih0 + r;
+    if (ih < 0 || ih >= H) {
+      PLANE.fill(0, at, at + cols);
+      continue;
+    }
+    const row = xb + ih * W + iw0;
+    for (let c = 0; c < c0; c++) PLANE[at + c] = 0;
+    PLANE.set(x.subarray(row + c0, row + c1), at + c0);
+    for (let c = c1; c < cols; c++) PLANE[at + c] = 0;
+  }
+}
+
+/** A 3 × 3 window's outputs for a tile of `rows` × `cols` whose input is in PLANE (row stride inW). */
+function depthwise3x3(
   w: Float32Array,
-  xb: number,
   wb: number,
-  s: ConvShape,
-  ih0: number,
-  kh0: number,
-  kh1: number,
-  ow: number,
   b: number,
+  out: Float32Array,
+  o: number,
+  OW: number,
+  rows: number,
+  cols: number,
+  inW: number,
+  SH: number,
+  SW: number,
+  DH: number,
+  DW: number,
   relu: boolean,
-): number {
-  const iw0 = ow * s.SW - s.PW;
-  let v = b;
-  for (let kh = kh0; kh <= kh1; kh++) {
-    const row = xb + (ih0 + kh * s.DH) * s.W;
-    const wr = wb + kh * s.KW;
-    for (let kw = 0; kw < s.KW; kw++) {
-      const iw = iw0 + kw * s.DW;
-      if (iw >= 0 && iw < s.W) v += w[wr + kw]! * x[row + iw]!;
+): void {
+  const w00 = w[wb]!, w01 = w[wb + 1]!, w02 = w[wb + 2]!;
+  const w10 = w[wb + 3]!, w11 = w[wb + 4]!, w12 = w[wb + 5]!;
+  const w20 = w[wb + 6]!, w21 = w[wb + 7]!, w22 = w[wb + 8]!;
+  const d2 = 2 * DW;
+  const rowStep = DH * inW;
+  let r = 0;
+  // Two output rows at once when the next one reads the next input row (stride and dilation 1 along H): its three
+  // rows are r1, r2, r3, so each value loaded from r1 and r2 serves both sums. With stride and dilation 1 along W
+  // too, the window slides: each step loads the four values of its new column and keeps the other eight in locals
+  // (4 loads for 2 outputs). Each sum adds its nine taps in the same order.
+  if (SH === 1 && DH === 1) {
+    const slide = SW === 1 && DW === 1;
+    for (; r + 1 < rows; r += 2, o += 2 * OW) {
+      const r0 = r * inW;
+      const r1 = r0 + inW;
+      const r2 = r1 + inW;
+      const r3 = r2 + inW;
+      const o2 = o + OW;
+      if (slide) {
+        // Columns c, c + 1 of rows 0..3 (a·, b·), c + 2 loaded per step (n·).
+        let a0 = PLANE[r0]!, a1 = PLANE[r1]!, a2 = PLANE[r2]!, a3 = PLANE[r3]!;
+        let b0 = PLANE[r0 + 1]!, b1 = PLANE[r1 + 1]!, b2 = PLANE[r2 + 1]!, b3 = PLANE[r3 + 1]!;
+        for (let ow = 0; ow < cols; ow++) {
+          const c = ow + 2;
+          const n0 = PLANE[r0 + c]!;
+          const n1 = PLANE[r1 + c]!;
+          const n2 = PLANE[r2 + c]!;
+          const n3 = PLANE[r3 + c]!;
+          let u = b;
+          let v = b;
+          u += w00 * a0;
+          u += w01 * b0;
+          u += w02 * n0;
+          u += w10 * a1;
+          v += w00 * a1;
+          u += w11 * b1;
+          v += w01 * b1;
+          u += w12 * n1;
+          v += w02 * n1;
+          u += w20 * a2;
+          v += w10 * a2;
+          u += w21 * b2;
+          v += w11 * b2;
+          u += w22 * n2;
+          v += w12 * n2;
+          v += w20 * a3;
+          v += w21 * b3;
+          v += w22 * n3;
+          out[o + ow] = relu ? reluStore(u) : u;
+          out[o2 + ow] = relu ? reluStore(v) : v;
+          a0 = b0;
+          a1 = b1;
+          a2 = b2;
+          a3 = b3;
+          b0 = n0;
+          b1 = n1;
+          b2 = n2;
+          b3 = n3;
+        }
+        continue;
+      }
+      for (let ow = 0, c = 0; ow < cols; ow++, c += SW) {
+        let u = b;
+        let v = b;
+        let t = PLANE[r0 + c]!;
+        u += w00 * t;
+        t = PLANE[r0 + c + DW]!;
+        u += w01 * t;
+        t = PLANE[r0 + c + d2]!;
+        u += w02 * t;
+        t = PLANE[r1 + c]!;
+        u += w10 * t;
+        v += w00 * t;
+        t = PLANE[r1 + c + DW]!;
+        u += w11 * t;
+        v += w01 * t;
+        t = PLANE[r1 + c + d2]!;
+        u += w12 * t;
+        v += w02 * t;
+        t = PLANE[r2 + c]!;
+        u += w20 * t;
+        v += w10 * t;
+        t = PLANE[r2 + c + DW]!;
+        u += w21 * t;
+        v += w11 * t;
+        t = PLANE[r2 + c + d2]!;
+        u += w22 * t;
+        v += w12 * t;
+        t = PLANE[r3 + c]!;
+        v += w20 * t;
+        t = PLANE[r3 + c + DW]!;
+        v += w21 * t;
+        t = PLANE[r3 + c + d2]!;
+        v += w22 * t;
+        out[o + ow] = relu ? reluStore(u) : u;
+        out[o2 + ow] = relu ? reluStore(v) : v;
+      }
     }
   }
-  return relu ? reluStore(v) : v;
+  for (; r < rows; r++, o += OW) {
+    const r0 = r * SH * inW;
+    const r1 = r0 + rowStep;
+    const r2 = r1 + rowStep;
+    for (let ow = 0, c = 0; ow < cols; ow++, c += SW) {
+      let v = b;
+      v += w00 * PLANE[r0 + c]!;
+      v += w01 * PLANE[r0 + c + DW]!;
+      v += w02 * PLANE[r0 + c + d2]!;
+      v += w10 * PLANE[r1 + c]!;
+      v += w11 * PLANE[r1 + c + DW]!;
+      v += w12 * PLANE[r1 + c + d2]!;
+      v += w20 * PLANE[r2 + c]!;
+      v += w21 * PLANE[r2 + c + DW]!;
+      v += w22 * PLANE[r2 + c + d2]!;
+      out[o + ow] = relu ? reluStore(v) : v;
+    }
+  }
+}
+
+/** Any window's outputs for a tile whose input is in PLANE: each pixel sums its taps (offsets `taps`) in weight order. */
+function depthwiseTaps(
+  w: Float32Array,
+  wb: number,
+  taps: Int32Array,
+  b: number,
+  out: Float32Array,
+  o: number,
+  OW: number,
+  rows: number,
+  cols: number,
+  inW: number,
+  SH: number,
+  SW: number,
+  relu: boolean,
+): void {
+  const count = taps.length;
+  for (let r = 0; r < rows; r++, o += OW) {
+    const r0 = r * SH * inW;
+    for (let ow = 0, c = r0; ow < cols; ow++, c += SW) {
+      let v = b;
+      for (let t = 0; t < count; t++) v += w[wb + t]! * PLANE[c + taps[t]!]!;
+      out[o + ow] = relu ? reluStore(v) : v;
+    }
+  }
 }

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { convDirect, type ConvParams } from '../../src/kernels/conv.js';
-import { allFinite, convFast, convShape, fastConvPath, fastConvUnits, type FastConvPath } from '../../src/kernels/conv-fast.js';
+import { allFinite, convFast, convShape, fastConvPath, fastConvUnits, usesPaddedTaps, type FastConvPath } from '../../src/kernels/conv-fast.js';
 import { windowOutputSize } from '../../src/kernels/geometry.js';
 import { fitsPanel, reluStore } from '../../src/kernels/tile.js';
+import { buildSingleOp } from '../../src/fuzz/model-builder.js';
+import { float32 } from '../../src/tensor.js';
+import { runOurs } from '../helpers/differential.js';
 
 /** mulberry32: the geometry and data of every case come from one seed. */
 function rng(seed: number) {
@@ -156,6 +159,29 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     expect(Array.from(got)).toEqual(Array.from(ref, reluStore));
   });
 
+  it('depthwise planes larger than its 2^17-double buffer are taken in tiles of rows and columns: exact on small integers', () => {
+    // 400 × 401 (3 × 3, stride 1: paired rows, row tiles), 1-D 140000 wide (3 taps, and 5 taps at stride 2 / dilation 2:
+    // column tiles), each with padding; a window wider than the buffer (1-D kernel 140000) goes to the 'gemm' path.
+    const r = rng(61);
+    const cases: ConvParams[] = [
+      { batch: 1, inChannels: 2, outChannels: 2, group: 2, geometry: { input: [400, 401], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [400, 401] } },
+      { batch: 1, inChannels: 1, outChannels: 2, group: 1, geometry: { input: [140000], kernel: [3], strides: [1], dilations: [1], padBegin: [1], padEnd: [1], output: [140000] } },
+      { batch: 1, inChannels: 1, outChannels: 1, group: 1, geometry: { input: [140000], kernel: [5], strides: [2], dilations: [2], padBegin: [3], padEnd: [3], output: [69999] } },
+      { batch: 1, inChannels: 1, outChannels: 1, group: 1, geometry: { input: [140001], kernel: [140000], strides: [1], dilations: [1], padBegin: [0], padEnd: [0], output: [2] } },
+    ];
+    for (const [i, p] of cases.entries()) {
+      const { x, w, bias, outLength } = operands(p, r, () => r.int(-3, 3));
+      const ref = new Float32Array(outLength);
+      convDirect(x, w, bias, ref, p);
+      const shape = convShape(p);
+      const path = fastConvPath(shape);
+      expect(path, `case ${i}`).toBe(i === 3 ? 'gemm' : 'depthwise');
+      const got = new Float32Array(outLength).fill(NaN);
+      convFast(x, w, bias, got, shape, path, false);
+      expect(Array.from(got), `case ${i}`).toEqual(Array.from(ref));
+    }
+  });
+
   it('work units: any split into ranges computes the same output as one call', () => {
     const r = rng(31);
     for (let i = 0; i < 60; i++) {
@@ -201,6 +227,25 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     const y = new Float32Array(10);
     convFast(x, w, undefined, y, shape, 'pointwise', false);
     expect(Array.from(y)).toEqual([0, 1, 2, 3, 4, 15, 18, 21, 24, 27]);
+  });
+
+  it('Conv op, depthwise 3×3 p=1 with w[0,0,0,0] = Infinity: padded taps are skipped (reference), not 0 · Infinity', async () => {
+    // x = ones [1,1,3,3], w = [Infinity, 1 × 8]. Output (0,0) has taps (1..2) × (1..2) inside: 1 + 1 + 1 + 1 = 4; the
+    // depthwise kernel multiplies padding by its weight (0 · Infinity = NaN), so the op must take the reference.
+    // Output (1,1) has all nine: Infinity.
+    const model = buildSingleOp({
+      opType: 'Conv',
+      opset: 11,
+      inputs: [float32([1, 1, 3, 3], new Float32Array(9).fill(1)), float32([1, 1, 3, 3], Float32Array.from([Infinity, 1, 1, 1, 1, 1, 1, 1, 1]))],
+      attributes: { pads: [1, 1, 1, 1] },
+    });
+    const { out0 } = await runOurs(model);
+    expect(out0!.data[0]).toBe(4);
+    expect(out0!.data[4]).toBe(Infinity);
+    const p: ConvParams = { batch: 1, inChannels: 1, outChannels: 1, group: 1, geometry: { input: [3, 3], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [3, 3] } };
+    const shape = convShape(p);
+    expect(fastConvPath(shape)).toBe('depthwise');
+    expect(usesPaddedTaps(shape, 'depthwise')).toBe(true);
   });
 
   it('allFinite: one ±Infinity or NaN weight is enough to send a padded convolution to the reference', () => {
