@@ -30,7 +30,7 @@ export const MUTANTS: readonly Mutant[] = [
     breaks: 'Conv reads taps as if every dilation were 1',
     // float32 Conv runs on the fast kernels; convShape resolves the geometry for all three paths.
     file: 'src/kernels/conv-fast.ts',
-    find: 'const [DD, DH, DW] = g.dilations as [number, number, number];',
+    find: 'const [DD, DH, DW] = g.dilations.map((x) => x | 0) as [number, number, number];',
     replace: 'const [DD, DH, DW] = [1, 1, 1] as [number, number, number];',
   },
   {
