@@ -97,7 +97,7 @@ function compareAll(actual: Record<string, Tensor>, expected: Record<string, Ten
 
 export async function oracleRun(model: string, feeds: Record<string, Tensor>, outputs: readonly string[]): Promise<{ status: OracleStatus; outputs?: Record<string, Tensor> }> {
   try {
-    const result = await runOnnxruntime(model, feeds, { outputs });
+    const result = await runOnnxruntime(model, feeds, { outputs, quiet: true });
     return { status: { status: 'ran', version: result.version }, outputs: result.outputs };
   } catch (error) {
     if (isTorchParityError(error) && error.code === 'oracle_failure') {
@@ -258,13 +258,13 @@ export async function verify(target: string, options: VerifyOptions = {}): Promi
     const verdict = comparisons.length > 0 && failed.length === 0 && missingGolden.length === 0 && !root ? 'pass' : 'fail';
     let summary =
       verdict === 'pass'
-        ? `all ${outputs.length} output${outputs.length > 1 ? 's' : ''} match ${[hasGolden && 'saved outputs', oracle.outputs && 'onnxruntime', refereeOutputs && 'the float64 referee'].filter(Boolean).join(' and ')}`
+        ? `${outputs.length > 1 ? `all ${outputs.length} outputs match` : 'the output matches'} ${[hasGolden && 'saved outputs', oracle.outputs && 'onnxruntime', refereeOutputs && 'the float64 referee'].filter(Boolean).join(' and ')}`
         : missingGolden.length
           ? `saved outputs lack ${missingGolden.join(', ')}`
           : comparisons.length === 0
             ? 'nothing to compare against'
             : failed.length === 0
-              ? `all ${outputs.length} output${outputs.length > 1 ? 's' : ''} match, but a node diverges on its own`
+              ? `${outputs.length > 1 ? `all ${outputs.length} outputs match` : 'the output matches'}, but a node diverges on its own`
               : `${failed.length} of ${outputs.length} outputs disagree: ${failed.map((o) => o.name).join(', ')}`;
     if (root) summary += `; first divergent node: '${root.node}' (${root.op})`;
     const record = session.graph.source;
