@@ -73,12 +73,12 @@ function validInputRange(input: number, output: number, stride: number, dilation
  */
 export function convTransposeDirect(x: FloatData, w: FloatData, bias: FloatData | undefined, out: FloatData, p: ConvTransposeParams): void {
   const g = as3d(p.geometry);
-  const [D, H, W] = g.input as [number, number, number];
-  const [KD, KH, KW] = g.kernel as [number, number, number];
-  const [SD, SH, SW] = g.strides as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
-  const [PD, PH, PW] = g.padBegin as [number, number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
+  const [D, H, W] = g.input;
+  const [KD, KH, KW] = g.kernel;
+  const [SD, SH, SW] = g.strides;
+  const [DD, DH, DW] = g.dilations;
+  const [PD, PH, PW] = g.padBegin;
+  const [OD, OH, OW] = g.output;
   const inPerGroup = p.inChannels / p.group;
   const outPerGroup = p.outChannels / p.group;
   const inPlane = D * H * W;

@@ -10,10 +10,15 @@ export interface ConvParams {
   geometry: WindowGeometry;
 }
 
+type Triple = [number, number, number];
+
+/** A geometry with exactly three spatial axes, typed so kernels can destructure (D, H, W) directly. */
+export type Geometry3d = { [K in keyof WindowGeometry]: Triple };
+
 /** Pads a 1-D or 2-D geometry out to 3-D with unit leading axes, so one loop nest serves every rank. */
-export function as3d(g: WindowGeometry): WindowGeometry {
+export function as3d(g: WindowGeometry): Geometry3d {
   const lead = 3 - g.input.length;
-  const pad = (values: number[], fill: number) => [...new Array<number>(lead).fill(fill), ...values];
+  const pad = (values: number[], fill: number) => [...new Array<number>(lead).fill(fill), ...values] as Triple;
   return {
     input: pad(g.input, 1),
     kernel: pad(g.kernel, 1),
@@ -42,12 +47,12 @@ export function validOutputRange(output: number, input: number, stride: number, 
  */
 export function convDirect(x: FloatData, w: FloatData, bias: FloatData | undefined, out: FloatData, p: ConvParams): void {
   const g = as3d(p.geometry);
-  const [D, H, W] = g.input as [number, number, number];
-  const [KD, KH, KW] = g.kernel as [number, number, number];
-  const [SD, SH, SW] = g.strides as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
-  const [PD, PH, PW] = g.padBegin as [number, number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
+  const [D, H, W] = g.input;
+  const [KD, KH, KW] = g.kernel;
+  const [SD, SH, SW] = g.strides;
+  const [DD, DH, DW] = g.dilations;
+  const [PD, PH, PW] = g.padBegin;
+  const [OD, OH, OW] = g.output;
   const inPerGroup = p.inChannels / p.group;
   const outPerGroup = p.outChannels / p.group;
   const inPlane = D * H * W;

@@ -20,11 +20,11 @@ export interface FastMaxPoolParams {
  */
 export function maxPoolFast(x: Float32Array, y: Float32Array, p: FastMaxPoolParams): void {
   const { g, axes, inPlane, outPlane } = prepare(p.geometry);
-  const [H, W] = g.input.slice(1) as [number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
-  const [KH, KW] = g.kernel.slice(1) as [number, number];
+  const [, H, W] = g.input;
+  const [OD, OH, OW] = g.output;
+  const [, KH, KW] = g.kernel;
   const [SW] = g.strides.slice(2) as [number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
+  const [DD, DH, DW] = g.dilations;
   const [ad, ah, aw] = axes;
   // Interior columns: every tap of the window row lands inside [0, W).
   let owLo = 0;

@@ -1,5 +1,5 @@
 import type { TensorData } from '../tensor.js';
-import { as3d } from './conv.js';
+import { as3d, type Geometry3d } from './conv.js';
 import type { WindowGeometry } from './geometry.js';
 
 /**
@@ -41,7 +41,7 @@ function axisWindows(g: WindowGeometry, axis: number): AxisWindows {
 }
 
 export interface Prepared {
-  g: WindowGeometry;
+  g: Geometry3d;
   axes: [AxisWindows, AxisWindows, AxisWindows];
   inPlane: number;
   outPlane: number;
@@ -49,8 +49,8 @@ export interface Prepared {
 
 export function prepare(geometry: WindowGeometry): Prepared {
   const g = as3d(geometry);
-  const [D, H, W] = g.input as [number, number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
+  const [D, H, W] = g.input;
+  const [OD, OH, OW] = g.output;
   return { g, axes: [axisWindows(g, 0), axisWindows(g, 1), axisWindows(g, 2)], inPlane: D * H * W, outPlane: OD * OH * OW };
 }
 
@@ -74,9 +74,9 @@ export interface MaxPoolParams {
  */
 export function maxPool(x: TensorData, y: TensorData, indices: Float64Array | undefined, p: MaxPoolParams): void {
   const { g, axes, inPlane, outPlane } = prepare(p.geometry);
-  const [D, H, W] = g.input as [number, number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
+  const [D, H, W] = g.input;
+  const [OD, OH, OW] = g.output;
+  const [DD, DH, DW] = g.dilations;
   const [ad, ah, aw] = axes;
   // Column-major spatial strides (storage_order=1): d + h·D + w·D·H.
   const [sd, sh, sw] = p.storageOrder === 1 ? [1, D, D * H] : [H * W, W, 1];
@@ -140,9 +140,9 @@ export interface AveragePoolParams {
  */
 export function averagePool(x: TensorData, y: TensorData, p: AveragePoolParams): void {
   const { g, axes, inPlane, outPlane } = prepare(p.geometry);
-  const [H, W] = g.input.slice(1) as [number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
+  const [, H, W] = g.input;
+  const [OD, OH, OW] = g.output;
+  const [DD, DH, DW] = g.dilations;
   const [ad, ah, aw] = axes;
   for (let plane = 0; plane < p.planes; plane++) {
     const inBase = plane * inPlane;
@@ -189,9 +189,9 @@ export interface LpPoolParams {
  */
 export function lpPool(x: TensorData, y: TensorData, params: LpPoolParams): void {
   const { g, axes, inPlane, outPlane } = prepare(params.geometry);
-  const [H, W] = g.input.slice(1) as [number, number];
-  const [OD, OH, OW] = g.output as [number, number, number];
-  const [DD, DH, DW] = g.dilations as [number, number, number];
+  const [, H, W] = g.input;
+  const [OD, OH, OW] = g.output;
+  const [DD, DH, DW] = g.dilations;
   const [ad, ah, aw] = axes;
   const p = params.p;
   for (let plane = 0; plane < params.planes; plane++) {
