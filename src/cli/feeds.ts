@@ -3,6 +3,7 @@ import { TorchParityError } from '../errors.js';
 import type { GraphInput } from '../ir/graph.js';
 import { readTensorFile } from '../oracle/tensor-files.js';
 import type { Tensor } from '../tensor.js';
+import type { OptionSpec } from './args.js';
 import type { Distribution } from '../verify/random-inputs.js';
 
 /**
@@ -66,3 +67,18 @@ export function randomInputArgs(options: Record<string, unknown>): {
   const shapes = shapesFromArgs((options.shape as string[] | undefined) ?? []);
   return { dist, range, shapes: Object.keys(shapes).length ? shapes : undefined };
 }
+
+/** The input options verify and reduce share, read by feedsFromArgs and randomInputArgs. */
+export const INPUT_OPTIONS: readonly OptionSpec[] = [
+  { name: 'input', type: 'string', repeat: true, value: 'NAME=FILE', help: 'feed an input from .pb, .npy, .npz or .json (repeatable)' },
+  { name: 'seed', type: 'number', help: 'seed for random inputs' },
+  { name: 'dist', type: 'string', value: 'normal|uniform|int', help: 'distribution of random inputs' },
+  { name: 'range', type: 'string', value: 'LOW,HIGH', help: 'range of random inputs (mean,std for normal)' },
+  { name: 'shape', type: 'string', repeat: true, value: 'NAME=D1,D2,...', help: 'concrete dims for an input with symbolic dims (default 1 for each)' },
+];
+
+/** --rtol/--atol, read by toleranceFromArgs. */
+export const TOLERANCE_OPTIONS: readonly OptionSpec[] = [
+  { name: 'rtol', type: 'number', help: "relative tolerance (replaces torch's default)" },
+  { name: 'atol', type: 'number', help: "absolute tolerance (replaces torch's default)" },
+];

@@ -5,7 +5,7 @@ import { isTestDir } from '../../oracle/test-dir.js';
 import { describeShapes, reduce } from '../../verify/reduce.js';
 import type { Command } from '../command.js';
 import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
-import { feedsFromArgs, randomInputArgs } from '../feeds.js';
+import { feedsFromArgs, INPUT_OPTIONS, randomInputArgs, TOLERANCE_OPTIONS } from '../feeds.js';
 import { paint } from '../io.js';
 import { toleranceFromArgs } from './verify.js';
 
@@ -27,13 +27,8 @@ export const reduceCommand: Command = {
   ].join('\n'),
   options: [
     { name: 'out', type: 'string', value: 'DIR|FILE.onnx', help: 'where to write the reduced test directory (required)' },
-    { name: 'input', type: 'string', repeat: true, value: 'NAME=FILE', help: 'feed an input from .pb, .npy, .npz or .json (repeatable)' },
-    { name: 'seed', type: 'number', help: 'seed for random inputs' },
-    { name: 'dist', type: 'string', value: 'normal|uniform|int', help: 'distribution of random inputs' },
-    { name: 'range', type: 'string', value: 'LOW,HIGH', help: 'range of random inputs (mean,std for normal)' },
-    { name: 'shape', type: 'string', repeat: true, value: 'NAME=D1,D2,...', help: 'concrete dims for an input with symbolic dims' },
-    { name: 'rtol', type: 'number', help: 'relative tolerance (replaces torch\'s default)' },
-    { name: 'atol', type: 'number', help: 'absolute tolerance (replaces torch\'s default)' },
+    ...INPUT_OPTIONS,
+    ...TOLERANCE_OPTIONS,
     { name: 'no-oracle', type: 'flag', help: 'compare with torchparity\'s float64 run instead of onnxruntime' },
     { name: 'expected', type: 'string', value: 'reference|float64', help: 'where the written expected outputs come from (default reference)' },
   ],

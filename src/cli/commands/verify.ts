@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import { TorchParityError } from '../../errors.js';
 import type { Command } from '../command.js';
 import { EXIT_MISMATCH, EXIT_OK } from '../command.js';
-import { feedsFromArgs, randomInputArgs } from '../feeds.js';
+import { feedsFromArgs, INPUT_OPTIONS, randomInputArgs, TOLERANCE_OPTIONS } from '../feeds.js';
 import { paint, type CliIO } from '../io.js';
 
 export function style(io: CliIO): TextStyle {
@@ -63,14 +63,9 @@ export const verifyCommand: Command = {
     'Exit status: 0 every output matches, 1 a mismatch, 2 a usage or model error.',
   ].join('\n'),
   options: [
-    { name: 'input', type: 'string', repeat: true, value: 'NAME=FILE', help: 'feed an input from .pb, .npy, .npz or .json (repeatable)' },
+    ...INPUT_OPTIONS,
     { name: 'golden', type: 'string', repeat: true, value: 'NAME=FILE', help: 'expected outputs from .pb, .npy, .npz or .json (repeatable)' },
-    { name: 'seed', type: 'number', help: 'seed for random inputs' },
-    { name: 'dist', type: 'string', value: 'normal|uniform|int', help: 'distribution of random inputs' },
-    { name: 'range', type: 'string', value: 'LOW,HIGH', help: 'range of random inputs (mean,std for normal)' },
-    { name: 'shape', type: 'string', repeat: true, value: 'NAME=D1,D2,...', help: 'concrete dims for an input with symbolic dims (default 1 for each)' },
-    { name: 'rtol', type: 'number', help: 'relative tolerance (replaces torch\'s default)' },
-    { name: 'atol', type: 'number', help: 'absolute tolerance (replaces torch\'s default)' },
+    ...TOLERANCE_OPTIONS,
     { name: 'no-oracle', type: 'flag', help: 'do not run onnxruntime' },
     { name: 'intermediates', type: 'flag', help: 'compare every intermediate value and name the first divergent node' },
     { name: 'chunk-mb', type: 'number', value: 'MB', help: 'most onnxruntime intermediates fetched at once (default 64)' },
