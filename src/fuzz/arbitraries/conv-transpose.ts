@@ -1,9 +1,10 @@
 import fc from 'fast-check';
 import { effectiveKernel } from '../../kernels/geometry.js';
+import type { AxisWindow } from '../boundary.js';
 import type { FuzzCase, InputSpec, ValueMode } from '../case.js';
 import { mainAttributes, type Family } from '../family.js';
 import { dimsText, enumOf, opsetsOf, product, valueSeedArb } from './common.js';
-import { rawAxesArb, type RawAxis } from './window.js';
+import { groupedChannels, rawAxesArb, type RawAxis } from './window.js';
 
 /**
  * ConvTranspose, 1-D to 3-D: groups (depthwise included), kernel 1–5, stride and dilation 1–4 per axis, and each
@@ -34,13 +35,7 @@ const structureArb = fc.record({
 
 type Structure = typeof structureArb extends fc.Arbitrary<infer T> ? T : never;
 
-interface Axis {
-  input: number;
-  kernel: number;
-  stride: number;
-  dilation: number;
-  padBegin: number;
-  padEnd: number;
+interface Axis extends Omit<AxisWindow, 'output'> {
   outputPadding: number;
   output?: number;
 }
@@ -75,11 +70,7 @@ function convTransposeCase(opset: number, how: string, s: Structure, mode: Value
   const axes = s.axes
     .slice(0, s.rank)
     .map((raw, i) => axisFor(raw, s.withOutputPadding ? s.outputPadding[i]! : 0, s.crop[i]!, how, small ? 2 : 5, s.pastStride));
-  const group = small ? Math.min(s.group, 2) : s.group;
-  const inPerGroup = small ? Math.min(s.inPerGroup, 2) : s.inPerGroup;
-  const outPerGroup = small ? Math.min(s.outPerGroup, 2) : s.outPerGroup;
-  const c = group * inPerGroup;
-  const m = group * outPerGroup;
+  const { group, inPerGroup, outPerGroup, c, m } = groupedChannels(s, small);
   const kernel = axes.map((a) => a.kernel);
   const xDims = [s.batch, c, ...axes.map((a) => a.input)];
   const wDims = [c, outPerGroup, ...kernel];

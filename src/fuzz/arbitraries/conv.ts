@@ -3,7 +3,7 @@ import { windowClasses, writtenAxes } from '../boundary.js';
 import type { FuzzCase, InputSpec, ValueMode } from '../case.js';
 import { mainAttributes, type Family } from '../family.js';
 import { dimsText, enumOf, opsetsOf, product, valueSeedArb } from './common.js';
-import { geometryText, padsAttr, rawAxesArb, resolveAxis } from './window.js';
+import { geometryText, groupedChannels, padsAttr, rawAxesArb, resolveAxis } from './window.js';
 
 /**
  * Conv, 1-D to 3-D: batch 1–3; channels as group × per-group (depthwise when one channel per group, channel
@@ -38,11 +38,7 @@ function convCase(opset: number, autoPad: string, s: Structure, mode: ValueMode)
   const axes = s.axes
     .slice(0, s.rank)
     .map((raw) => resolveAxis(raw, autoPad, { maxPad: (a) => a.kernel - 1, maxExtra: small ? 3 : 8, noDilation }));
-  const group = small ? Math.min(s.group, 2) : s.group;
-  const inPerGroup = small ? Math.min(s.inPerGroup, 2) : s.inPerGroup;
-  const outPerGroup = small ? Math.min(s.outPerGroup, 2) : s.outPerGroup;
-  const c = group * inPerGroup;
-  const m = group * outPerGroup;
+  const { group, inPerGroup, outPerGroup, c, m } = groupedChannels(s, small);
   const kernel = axes.map((a) => a.kernel);
   const xDims = [s.batch, c, ...axes.map((a) => a.input)];
   const wDims = [m, inPerGroup, ...kernel];

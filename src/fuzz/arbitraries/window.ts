@@ -79,3 +79,15 @@ export function geometryText(axes: readonly AxisWindow[], autoPad: string): stri
   const pads = autoPad === 'NOTSET' ? ` p=[${padsAttr(axes).join(',')}]` : ` auto_pad=${autoPad}`;
   return `k=${list((a) => a.kernel)} s=${list((a) => a.stride)} d=${list((a) => a.dilation)}${pads}`;
 }
+
+/** Grouped channels of Conv and ConvTranspose: 3-D cases keep at most two groups of two channels each. */
+export function groupedChannels(
+  s: { group: number; inPerGroup: number; outPerGroup: number },
+  small: boolean,
+): { group: number; inPerGroup: number; outPerGroup: number; c: number; m: number } {
+  const cap = (v: number) => (small ? Math.min(v, 2) : v);
+  const group = cap(s.group);
+  const inPerGroup = cap(s.inPerGroup);
+  const outPerGroup = cap(s.outPerGroup);
+  return { group, inPerGroup, outPerGroup, c: group * inPerGroup, m: group * outPerGroup };
+}
