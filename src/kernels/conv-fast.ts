@@ -1,5 +1,5 @@
 import { as3d, type ConvParams } from './conv.js';
-import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, storeTile, tile2x4Packed, tile2x4Panel } from './tile.js';
+import { COLS, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
@@ -7,9 +7,9 @@ import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, storeTile, tile2x4Packed
  *
  * - 'gemm': implicit GEMM. For each image and group, Y[M/g, pixels] = W[M/g, C/g·taps] · cols[C/g·taps, pixels];
  *   the columns are packed from the input (or, when the convolution pads, from a zero-padded copy of the image, so
- *   the packing has no border cases) into 4-pixel panels (no full im2col matrix), a block of panels small enough
- *   for L2 at a time, and every 2 × 4 tile of Y is one register-tiled pass over the whole reduction
- *   (kernels/tile.ts). Taps in the padding are packed as 0.
+ *   the packing has no border cases) into 3-pixel panels (no full im2col matrix), a block of panels small enough
+ *   for L2 at a time, and every 2 × 3 tile of Y is one register-tiled pass over the reduction (kernels/tile.ts;
+ *   a reduction longer than TILE_K in parts, the partial sums kept as float64). Taps in the padding are packed as 0.
  * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, packed as they are.
  * - 'depthwise': one input channel per group (depthwise and channel-multiplier convolutions, and any convolution of
  *   a single input channel) whose window fits the kernel's buffer: each output plane is a small stencil over one
@@ -134,12 +134,15 @@ export function convFast(
   else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
 }
 
-/** Panels packed at a time: at most this many doubles (512 KiB, half of L2), so a block stays in L2 while every row tile reads it. */
-const BLOCK_DOUBLES = 65536;
+/**
+ * Panels packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2), so a block stays in L2
+ * while every row tile reads it.
+ */
+const BLOCK_DOUBLES = 21845;
 
-/** The packing buffer for reductions too long for tile.ts's PANEL. */
-let longScratch = new Float64Array(0);
 const acc = new Float64Array(ROWS * COLS);
+/** Tiles' partial sums between the parts of a reduction longer than TILE_K. */
+let partial = new Float64Array(0);
 
 /**
  * Where the packing reads one image and group: the input itself when the convolution does not pad, else a copy with
@@ -198,19 +201,22 @@ function tapOffsets(s: ConvShape, src: Source): Int32Array {
 }
 
 /**
- * Packs panels [first, first + count) of one image and group: panel q holds, for k = (channel, tap) in weight order,
- * the values under pixels 4q..4q+3 at P[at + q'·K·4 + k·4 + j] (q' = q − first), read from the packing source (padding
- * is 0 there). A pixel past the plane (the last panel's) repeats the panel's first pixel: its sums are computed and
- * never stored.
+ * Packs reduction rows [k0, k1) of panels [first, first + count) of one image and group: for k = (channel, tap) in
+ * weight order, the value under pixel 3q + j goes to column j at (q − first)·(k1 − k0) + k − k0, read from the
+ * packing source (padding is 0 there). A pixel past the plane (the last panel's) repeats the panel's first pixel:
+ * its sums are computed and never stored.
  */
-function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, taps: Int32Array, first: number, count: number, P: Float64Array, at: number): void {
-  const { K, inPerGroup, outPlane, OH, OW, SD, SH, SW } = s;
+function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, taps: Int32Array, first: number, count: number, k0: number, k1: number): void {
+  const { outPlane, OH, OW, SD, SH, SW } = s;
   const { Hp, Wp, plane } = src;
+  const [P0, P1, P2] = tileOperands().b;
   const tapCount = s.taps | 0;
+  const rows = k1 - k0;
+  const c0 = Math.floor(k0 / tapCount);
   for (let q = 0; q < count; q++) {
     const pixel0 = (first + q) * COLS;
     // Each pixel's window origin in the source, relative to a channel's plane.
-    let e0 = 0, e1 = 0, e2 = 0, e3 = 0;
+    let e0 = 0, e1 = 0, e2 = 0;
     for (let j = 0; j < COLS; j++) {
       const pixel = pixel0 + j < outPlane ? pixel0 + j : pixel0;
       const ow = pixel % OW;
@@ -220,43 +226,38 @@ function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, t
       const e = ((od * SD * Hp) + oh * SH) * Wp + ow * SW;
       if (j === 0) e0 = e;
       else if (j === 1) e1 = e;
-      else if (j === 2) e2 = e;
-      else e3 = e;
+      else e2 = e;
     }
-    let k4 = at + q * K * COLS;
-    for (let c = 0, cb = xBase; c < inPerGroup; c++, cb += plane) {
-      for (let t = 0; t < tapCount; t++, k4 += COLS) {
+    let at = q * rows;
+    const end = at + rows;
+    for (let c = c0, t = k0 - c0 * tapCount, cb = xBase + c0 * plane; at < end; c++, t = 0, cb += plane) {
+      for (; t < tapCount && at < end; t++, at++) {
         const o = cb + taps[t]!;
-        P[k4] = x[o + e0]!;
-        P[k4 + 1] = x[o + e1]!;
-        P[k4 + 2] = x[o + e2]!;
-        P[k4 + 3] = x[o + e3]!;
+        P0[at] = x[o + e0]!;
+        P1[at] = x[o + e1]!;
+        P2[at] = x[o + e2]!;
       }
     }
   }
 }
 
 /**
- * Packs panels [first, first + count) of a 1×1 convolution (stride 1, no padding), whose columns are the input planes
- * themselves: P[at + q'·K·4 + k·4 + j] = x[xBase + k·plane + 4q + j], pixels past the plane 0.
+ * Packs reduction rows (input channels) [k0, k1) of panels [first, first + count) of a 1×1 convolution (stride 1,
+ * no padding), whose columns are the input planes themselves: column j at (q − first)·(k1 − k0) + k − k0 holds
+ * x[xBase + k·plane + 3q + j], pixels past the plane 0.
  */
-function packPointwise(x: Float32Array, xBase: number, s: ConvShape, first: number, count: number, P: Float64Array, at: number): void {
-  const { K, inPlane, outPlane } = s;
+function packPointwise(x: Float32Array, xBase: number, s: ConvShape, first: number, count: number, k0: number, k1: number): void {
+  const { inPlane, outPlane } = s;
+  const [P0, P1, P2] = tileOperands().b;
+  const rows = k1 - k0;
   for (let q = 0; q < count; q++) {
     const pixel0 = (first + q) * COLS;
-    const pb = at + q * K * COLS;
-    if (pixel0 + COLS <= outPlane) {
-      for (let k = 0, row = xBase + pixel0, o = pb; k < K; k++, row += inPlane, o += COLS) {
-        P[o] = x[row]!;
-        P[o + 1] = x[row + 1]!;
-        P[o + 2] = x[row + 2]!;
-        P[o + 3] = x[row + 3]!;
-      }
-      continue;
-    }
-    for (let k = 0; k < K; k++) {
-      const row = xBase + k * inPlane;
-      for (let j = 0; j < COLS; j++) P[pb + k * COLS + j] = pixel0 + j < outPlane ? x[row + pixel0 + j]! : 0;
+    const valid = Math.min(COLS, outPlane - pixel0);
+    let at = q * rows;
+    for (let k = k0, row = xBase + k0 * inPlane + pixel0; k < k1; k++, row += inPlane, at++) {
+      P0[at] = x[row]!;
+      P1[at] = valid > 1 ? x[row + 1]! : 0;
+      P2[at] = valid > 2 ? x[row + 2]! : 0;
     }
   }
 }
@@ -274,13 +275,13 @@ function convGemm(
 ): void {
   const { K, outPlane, outPerGroup } = s;
   const panels = Math.ceil(outPlane / COLS);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / (K * COLS)));
-  // One buffer holds the current pair of weight rows (2K doubles) and then the block's panels: tile.ts's PANEL
-  // (read by name, the fast case) when the reduction fits it, else a buffer of this module.
-  const inPanel = fitsPanel(K);
-  const length = ROWS * K + blockPanels * K * COLS;
-  if (!inPanel && longScratch.length < length) longScratch = new Float64Array(length);
-  const S = inPanel ? panelBuffer() : longScratch;
+  // The reduction in parts of at most TILE_K; a block of panels holds one part of each.
+  const part = Math.min(K, TILE_K);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / part));
+  const parts = Math.ceil(K / part);
+  const partialLength = Math.ceil(outPerGroup / ROWS) * blockPanels * ROWS * COLS;
+  if (parts > 1 && partial.length < partialLength) partial = new Float64Array(partialLength);
+  const [A0, A1] = tileOperands().a;
   const src = sourceOf(s);
   const taps = pointwise ? undefined : tapOffsets(s, src);
   let unit = start;
@@ -296,27 +297,39 @@ function convGemm(
     const padded = taps && s.padded ? padInput(x, xBase, s, src) : undefined;
     for (let b0 = q0; b0 < q1; b0 += blockPanels) {
       const b1 = Math.min(q1, b0 + blockPanels);
-      if (taps) packPanels(padded ?? x, padded ? 0 : xBase, s, src, taps, b0, b1 - b0, S, ROWS * K);
-      else packPointwise(x, xBase, s, b0, b1 - b0, S, ROWS * K);
-      for (let i = 0; i < outPerGroup; i += ROWS) {
-        const rows = Math.min(ROWS, outPerGroup - i);
-        const a0 = wBase + i * K;
-        const a1 = rows > 1 ? a0 + K : a0;
-        const ch = g * outPerGroup + i;
-        const i0 = bias ? bias[ch]! : 0;
-        const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
-        const o = outBase + i * outPlane;
-        S.set(w.subarray(a0, a0 + K), 0);
-        S.set(w.subarray(a1, a1 + K), K);
-        for (let q = b0; q < b1; q++) {
-          const pixel = q * COLS;
-          const cols = Math.min(COLS, outPlane - pixel);
-          const b = ROWS * K + (q - b0) * K * COLS;
-          acc[0] = i0;
-          acc[1] = i1;
-          if (inPanel) tile2x4Panel(0, K, b, K, acc);
-          else tile2x4Packed(S, 0, K, b, K, acc);
-          storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
+      for (let k0 = 0; k0 < K; k0 += part) {
+        const k1 = Math.min(K, k0 + part);
+        const rowsK = k1 - k0;
+        const first = k0 === 0;
+        const last = k1 === K;
+        if (taps) packPanels(padded ?? x, padded ? 0 : xBase, s, src, taps, b0, b1 - b0, k0, k1);
+        else packPointwise(x, xBase, s, b0, b1 - b0, k0, k1);
+        for (let i = 0; i < outPerGroup; i += ROWS) {
+          const rows = Math.min(ROWS, outPerGroup - i);
+          const a0 = wBase + i * K + k0;
+          const a1 = rows > 1 ? a0 + K : a0;
+          const ch = g * outPerGroup + i;
+          const i0 = bias ? bias[ch]! : 0;
+          const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
+          const o = outBase + i * outPlane;
+          A0.set(w.subarray(a0, a0 + rowsK));
+          A1.set(w.subarray(a1, a1 + rowsK));
+          for (let q = b0; q < b1; q++) {
+            const pixel = q * COLS;
+            const cols = Math.min(COLS, outPlane - pixel);
+            const slot = ((i / ROWS) * blockPanels + q - b0) * ROWS * COLS;
+            if (first) {
+              acc[0] = i0;
+              acc[1] = i0;
+              acc[2] = i0;
+              acc[3] = i1;
+              acc[4] = i1;
+              acc[5] = i1;
+            } else acc.set(partial.subarray(slot, slot + ROWS * COLS));
+            tile2x3(0, (q - b0) * rowsK, rowsK, acc);
+            if (last) storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
+            else partial.set(acc, slot);
+          }
         }
       }
     }

@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, tile2x4Packed, tile2x4Panel } from './tile.js';
+import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -7,8 +7,9 @@ import { COLS, fitsPanel, panelBuffer, reluStore, ROWS, tile2x4Packed, tile2x4Pa
  *
  * The weight side W' is [N, K] with K contiguous: a Gemm with transB = 1 (nn.Linear's layout) has it in place; for
  * transB = 0 and for MatMul the caller transposes B once (and keeps the result for a constant B). W' rows are the
- * tile's A operand, so a weight is never repacked; the activation op(A) is packed into 4-row panels [K][4] and each
- * 2 × 4 tile of Yᵀ is one register-tiled pass over K (kernels/tile.ts), stored transposed.
+ * tile's A operand; the activation op(A) is packed into 3-row panels (one column array per row) and each 2 × 3 tile
+ * of Yᵀ is one register-tiled pass over K (kernels/tile.ts; a K longer than TILE_K in parts, the partial sums kept
+ * as float64), stored transposed.
  *
  * M = 1 (a batch-1 fully-connected layer) takes a GEMV path instead: four weight rows against the one input row,
  * no packing.
@@ -41,11 +42,11 @@ export function fastGemmUnits(p: FastGemmParams): number {
   return Math.ceil(p.N / ROWS);
 }
 
-/** Packed panels at a time: at most this many doubles (512 KiB, half of L2), so the weights stream once per block. */
-const BLOCK_DOUBLES = 65536;
-/** The packing buffer for reductions too long for tile.ts's PANEL. */
-let longScratch = new Float64Array(0);
+/** Panels packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2). */
+const BLOCK_DOUBLES = 21845;
 const acc = new Float64Array(ROWS * COLS);
+/** Tiles' partial sums between the parts of a K longer than TILE_K. */
+let partial = new Float64Array(0);
 
 /** Writes units [start, end) of Y (rows of N, at out[outOffset + m·N + n]). `c` is ignored when beta is 0. */
 export function gemmFast(
@@ -79,37 +80,43 @@ export function gemmFast(
     return;
   }
   const panels = Math.ceil(M / COLS);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / (K * COLS)));
-  // One buffer holds the current pair of W' rows (2K doubles), then the block's panels: tile.ts's PANEL (read by
-  // name, the fast case) when the reduction fits it, else a buffer of this module.
-  const inPanel = fitsPanel(K);
-  const length = ROWS * K + Math.min(panels, blockPanels) * K * COLS;
-  if (!inPanel && longScratch.length < length) longScratch = new Float64Array(length);
-  const S = inPanel ? panelBuffer() : longScratch;
+  // K in parts of at most TILE_K; a block of panels holds one part of each.
+  const part = Math.min(K, TILE_K);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / part));
+  const partialLength = (end - start) * Math.min(panels, blockPanels) * ROWS * COLS;
+  if (K > part && partial.length < partialLength) partial = new Float64Array(partialLength);
+  const [A0, A1] = tileOperands().a;
   for (let b0 = 0; b0 < panels; b0 += blockPanels) {
     const b1 = Math.min(panels, b0 + blockPanels);
-    packRows(a, M, K, b0, b1 - b0, S, ROWS * K);
-    for (let unit = start; unit < end; unit++) {
-      const n0 = unit * ROWS;
-      const rows = Math.min(ROWS, N - n0);
-      const r0 = w.offset + n0 * K;
-      const r1 = rows > 1 ? r0 + K : r0;
-      S.set(w.data.subarray(r0, r0 + K), 0);
-      S.set(w.data.subarray(r1, r1 + K), K);
-      for (let q = b0; q < b1; q++) {
-        const m0 = q * COLS;
-        acc[0] = 0;
-        acc[1] = 0;
-        const b = ROWS * K + (q - b0) * K * COLS;
-        if (inPanel) tile2x4Panel(0, K, b, K, acc);
-        else tile2x4Packed(S, 0, K, b, K, acc);
-        const cols = Math.min(COLS, M - m0);
-        // acc[r·4 + j] is Y[m0 + j, n0 + r].
-        for (let j = 0; j < cols; j++) {
-          const m = m0 + j;
-          const o = outOffset + m * N + n0;
-          out[o] = finish(acc[j]!, p, bias, m, n0, relu);
-          if (rows > 1) out[o + 1] = finish(acc[COLS + j]!, p, bias, m, n0 + 1, relu);
+    for (let k0 = 0; k0 < K; k0 += part) {
+      const k1 = Math.min(K, k0 + part);
+      const rowsK = k1 - k0;
+      packRows(a, M, b0, b1 - b0, k0, k1);
+      for (let unit = start; unit < end; unit++) {
+        const n0 = unit * ROWS;
+        const rows = Math.min(ROWS, N - n0);
+        const r0 = w.offset + n0 * K + k0;
+        const r1 = rows > 1 ? r0 + K : r0;
+        A0.set(w.data.subarray(r0, r0 + rowsK));
+        A1.set(w.data.subarray(r1, r1 + rowsK));
+        for (let q = b0; q < b1; q++) {
+          const slot = ((unit - start) * blockPanels + q - b0) * ROWS * COLS;
+          if (k0 === 0) acc.fill(0);
+          else acc.set(partial.subarray(slot, slot + ROWS * COLS));
+          tile2x3(0, (q - b0) * rowsK, rowsK, acc);
+          if (k1 < K) {
+            partial.set(acc, slot);
+            continue;
+          }
+          const m0 = q * COLS;
+          const cols = Math.min(COLS, M - m0);
+          // acc[r·3 + j] is Y[m0 + j, n0 + r].
+          for (let j = 0; j < cols; j++) {
+            const m = m0 + j;
+            const o = outOffset + m * N + n0;
+            out[o] = finish(acc[j]!, p, bias, m, n0, relu);
+            if (rows > 1) out[o + 1] = finish(acc[COLS + j]!, p, bias, m, n0 + 1, relu);
+          }
         }
       }
     }
@@ -126,21 +133,27 @@ function finish(sum: number, p: FastGemmParams, c: GemmBias | undefined, m: numb
   return relu ? reluStore(v) : v;
 }
 
-/** Panels [first, first + count) of op(A): P[at + q'·K·4 + k·4 + j] = op(A)[4q + j, k], rows past M are 0. */
-function packRows(a: ActivationView, M: number, K: number, first: number, count: number, P: Float64Array, at: number): void {
+/**
+ * Columns [k0, k1) of panels [first, first + count) of op(A): row 3q + j of op(A) goes to column array j at
+ * (q − first)·(k1 − k0) + k − k0; rows past M are 0.
+ */
+function packRows(a: ActivationView, M: number, first: number, count: number, k0: number, k1: number): void {
   const { data, offset, rowStride, colStride } = a;
+  const columns = tileOperands().b;
+  const rowsK = k1 - k0;
   for (let q = 0; q < count; q++) {
     const m0 = (first + q) * COLS;
-    const pb = at + q * K * COLS;
+    const at = q * rowsK;
     for (let j = 0; j < COLS; j++) {
+      const P = columns[j]!;
       const m = m0 + j;
       if (m >= M) {
-        for (let k = 0; k < K; k++) P[pb + k * COLS + j] = 0;
+        P.fill(0, at, at + rowsK);
         continue;
       }
       const row = offset + m * rowStride;
-      if (colStride === 1) for (let k = 0; k < K; k++) P[pb + k * COLS + j] = data[row + k]!;
-      else for (let k = 0; k < K; k++) P[pb + k * COLS + j] = data[row + k * colStride]!;
+      if (colStride === 1) P.set(data.subarray(row + k0, row + k1), at);
+      else for (let k = k0; k < k1; k++) P[at + k - k0] = data[row + k * colStride]!;
     }
   }
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { convDirect, type ConvParams } from '../../src/kernels/conv.js';
 import { allFinite, convFast, convShape, fastConvPath, fastConvUnits, usesPaddedTaps, type FastConvPath } from '../../src/kernels/conv-fast.js';
 import { windowOutputSize } from '../../src/kernels/geometry.js';
-import { fitsPanel, reluStore } from '../../src/kernels/tile.js';
+import { reluStore, TILE_K } from '../../src/kernels/tile.js';
 import { buildSingleOp } from '../../src/fuzz/model-builder.js';
 import { float32 } from '../../src/tensor.js';
 import { runOurs } from '../helpers/differential.js';
@@ -141,14 +141,14 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     }
   });
 
-  it('K = 4900·9 = 44100, too long for tile.ts PANEL: the packed loop over its own buffer, exact on small integers', () => {
-    // PANEL (2^18 doubles) holds two weight rows and one panel only up to K = 43690; past it convGemm packs into a
-    // buffer of its own (tile2x4Packed). |sum| ≤ 44100·3·3 < 2^24, so every order is exact and the reference agrees.
+  it('K = 7300·9 = 65700, longer than one tile pass (TILE_K): summed in two parts through the partial sums, exact on small integers', () => {
+    // Two parts (65536 + 164) for 3 output channels (a full and a half row pair) × 5 pixels (a full and a partial
+    // panel). |sum| ≤ 65700·3·3 < 2^24, so every order is exact and the reference agrees.
     const r = rng(51);
-    const p: ConvParams = { batch: 1, inChannels: 4900, outChannels: 3, group: 1, geometry: { input: [3, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [0, 1], padEnd: [0, 1], output: [1, 5] } };
+    const p: ConvParams = { batch: 1, inChannels: 7300, outChannels: 3, group: 1, geometry: { input: [3, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [0, 1], padEnd: [0, 1], output: [1, 5] } };
     const shape = convShape(p);
     expect(fastConvPath(shape)).toBe('gemm');
-    expect(fitsPanel(shape.K)).toBe(false);
+    expect(shape.K).toBeGreaterThan(TILE_K);
     const { x, w, bias, outLength } = operands(p, r, () => r.int(-3, 3));
     const ref = new Float32Array(outLength);
     convDirect(x, w, bias, ref, p);
@@ -217,7 +217,7 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     expect(y[0]).toBe(117.5);
   });
 
-  it('1×1 x=[1,3,1,5] → 2 channels: the tail panel (5 = 4 + 1 pixels) is packed and stored', () => {
+  it('1×1 x=[1,3,1,5] → 2 channels: the tail panel (5 = 3 + 2 pixels) is packed and stored', () => {
     // y[m][p] = Σ_c w[m][c]·x[c][p] with x[c][p] = c·5 + p, w = [[1,0,0],[1,1,1]]: y[1][4] = 4 + 9 + 14 = 27.
     const x = Float32Array.from({ length: 15 }, (_, i) => i);
     const w = Float32Array.from([1, 0, 0, 1, 1, 1]);

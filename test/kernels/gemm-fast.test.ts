@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gemm, type GemmBias } from '../../src/kernels/gemm.js';
 import { fastGemmUnits, gemmFast, transposeWeights } from '../../src/kernels/gemm-fast.js';
-import { fitsPanel, reluStore } from '../../src/kernels/tile.js';
+import { reluStore, TILE_K } from '../../src/kernels/tile.js';
 import { seededValues } from '../helpers/differential.js';
 
 /** mulberry32 integers for shapes and options. */
@@ -53,10 +53,10 @@ describe('fast float32 Gemm vs the gemm reference', () => {
     expect(tiled).toBeGreaterThan(150);
   });
 
-  it('K = 44000, too long for tile.ts PANEL: the packed loop over its own buffer, bit-identical', () => {
-    // PANEL holds two W' rows and one panel only up to K = 43690; past it gemmFast packs into a buffer of its own.
-    const [M, N, K] = [6, 3, 44000];
-    expect(fitsPanel(K)).toBe(false);
+  it('K = 140000, longer than two tile passes (TILE_K): summed in three parts through the float64 partial sums, bit-identical', () => {
+    // The parts continue each float64 sum in the same k order, so the bits still agree with the reference.
+    const [M, N, K] = [5, 3, 140000];
+    expect(K).toBeGreaterThan(2 * TILE_K);
     const a = seededValues(M * K, 7);
     const b = seededValues(N * K, 8);
     const ref = new Float32Array(M * N);
