@@ -7,7 +7,9 @@
  *   npm run bench -- --only conv3x3_64 --repeats 21 --no-fuzz --no-memory
  *
  * Each row is one model (a single layer, or a whole network) run by both engines, alternating, after warm-up;
- * times are medians of wall-clock milliseconds, GFLOP/s = 2 · multiply-adds / time, ratio = ours / onnxruntime.
+ * times are medians of wall-clock milliseconds, GFLOP/s = 2 · multiply-adds / time, ratio = the median over runs of
+ * ours / onnxruntime, each pair timed back to back (the machine's speed drifts by up to 2× over seconds; a pair sees
+ * the same machine, so this ratio moves far less than either median does).
  * onnxruntime runs with 1 intra-op and 1 inter-op thread and its default graph optimizations. The machine is shared:
  * the load average is printed before and after, so a noisy run shows as one.
  *
@@ -42,22 +44,42 @@ interface Options {
   memory: boolean;
 }
 
+const USAGE = `usage: npm run bench -- [--threads N] [--json FILE] [--repeats N] [--only ROW,ROW] [--no-fuzz] [--no-memory]`;
+
 function parseArgs(argv: string[]): Options {
   const o: Options = { threads: 1, repeats: 11, fuzz: true, memory: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
+      if (v === undefined) {
+        console.error(`bench: ${a} needs a value\n\n${USAGE}`);
+        process.exit(2);
+      }
       return v;
     };
-    if (a === '--threads') o.threads = Math.max(1, Number(value()));
+    const count = () => {
+      const v = value();
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) {
+        console.error(`bench: ${a} needs a positive integer, got '${v}'\n\n${USAGE}`);
+        process.exit(2);
+      }
+      return n;
+    };
+    if (a === '--threads') o.threads = count();
     else if (a === '--json') o.json = value();
-    else if (a === '--repeats') o.repeats = Math.max(1, Number(value()));
+    else if (a === '--repeats') o.repeats = count();
     else if (a === '--only') o.only = value().split(',');
     else if (a === '--no-fuzz') o.fuzz = false;
     else if (a === '--no-memory') o.memory = false;
-    else throw new Error(`unknown option ${a}`);
+    else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else {
+      console.error(`bench: unknown option ${a}\n\n${USAGE}`);
+      process.exit(2);
+    }
   }
   return o;
 }
@@ -170,7 +192,7 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   const feeds = ortTensors(ort, c.feeds);
   const macs = c.macs ?? (await countMacs(ours, c.feeds));
   const now = () => performance.now();
-  const times = { ours: [] as number[], ort: [] as number[], single: [] as number[], oursCpu: [] as number[], ortCpu: [] as number[] };
+  const times = { ours: [] as number[], ort: [] as number[], ratio: [] as number[], single: [] as number[], oursCpu: [] as number[], ortCpu: [] as number[] };
   const cpu = (since: NodeJS.CpuUsage) => {
     const d = process.cpuUsage(since);
     return (d.user + d.system) / 1000;
@@ -196,6 +218,7 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     if (r < 2) continue; // warm-up
     times.ours.push(a);
     times.ort.push(b);
+    times.ratio.push(a / b);
     times.oursCpu.push(aCpu);
     times.ortCpu.push(bCpu);
     times.single.push(s);
@@ -211,7 +234,7 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     gflop,
     ours_ms: oursMs,
     ort_ms: ortMs,
-    ratio: oursMs / ortMs,
+    ratio: median(times.ratio),
     ours_gflops: gflop / (oursMs / 1000),
     ort_gflops: gflop / (ortMs / 1000),
     threads: o.threads,

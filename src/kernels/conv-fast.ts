@@ -21,7 +21,7 @@ import { COLS, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from 
  * multiply padded taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a
  * padded convolution whose weights are not all finite must not take them (see usesPaddedTaps and allFinite).
  *
- * Work is counted in units (an image × group × 4-pixel panel, or an image × output plane for 'depthwise') so
+ * Work is counted in units (an image × group × 3-pixel panel, or an image × output plane for 'depthwise') so
  * threads can each take a contiguous range; running every range gives the whole output.
  */
 
@@ -339,7 +339,7 @@ function convGemm(
 
 /**
  * What the depthwise kernel reads: a window of one input plane, zero-padded, as float64, in a module constant (V8
- * compiles its length and address into the loops, as for tile.ts's PANEL). 1 MiB: a 3 × 3 window over a padded
+ * compiles its length and address into the loops, as for tile.ts's operand arrays). 1 MiB: a 3 × 3 window over a padded
  * 362 × 362 plane at once; larger planes are taken in tiles of output rows and columns.
  */
 const PLANE_DOUBLES = 131072;
