@@ -377,6 +377,10 @@ function convDepthwise(
   const k33 = KH === 3 && KW === 3;
   const taps = new Int32Array(KH * KW);
   for (let kh = 0; kh < KH; kh++) for (let kw = 0; kw < KW; kw++) taps[kh * KW + kw] = kh * DH * inW + kw * DW;
+  // A plane that fits in one tile stays in PLANE for the next output channel that reads the same input channel
+  // (a channel multiplier, or a convolution of one input channel into many).
+  const oneTile = tileH >= OH && tileW >= OW;
+  let loaded = -1;
   for (let unit = start; unit < end; unit++) {
     const n = Math.floor(unit / M);
     const oc = unit - n * M;
@@ -388,7 +392,8 @@ function convDepthwise(
       const inH = (rows - 1) * SH + spanH;
       for (let ow0 = 0; ow0 < OW; ow0 += tileW) {
         const cols = Math.min(tileW, OW - ow0);
-        loadWindow(x, xb, H, W, oh0 * SH - PH, ow0 * SW - PW, inH, (cols - 1) * SW + spanW, inW);
+        if (!oneTile || loaded !== xb) loadWindow(x, xb, H, W, oh0 * SH - PH, ow0 * SW - PW, inH, (cols - 1) * SW + spanW, inW);
+        loaded = xb;
         const o = unit * outPlane + oh0 * OW + ow0;
         if (k33) depthwise3x3(w, wb, b, out, o, OW, rows, cols, inW, SH, SW, DH, DW, relu);
         else depthwiseTaps(w, wb, taps, b, out, o, OW, rows, cols, inW, SH, SW, relu);
