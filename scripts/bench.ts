@@ -16,6 +16,11 @@
  * Memory (a child process per measurement): peak RSS while loading and running a ResNet-18, against
  * 1.5 × (weights + largest live activation set) + the child's RSS before loading; and the import time of a
  * generated 50 MiB model. Speed and memory are measured here, never asserted by tests.
+ *
+ * `npm run bench` compiles the engine and these scripts with tsc and runs them on plain node, as the published package
+ * runs. Under a module loader such as tsx, Node's loader thread hands modules over in transferred (detached)
+ * ArrayBuffers; once any ArrayBuffer in a process has been detached, V8 checks a "was detached" bit on every typed-array
+ * read in optimized code, which made the convolution loops a third slower (measured: 5.2 against 3.1–3.5 GFLOP/s).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -32,8 +37,20 @@ import { float32, sizeOf, type Tensor } from '../src/tensor.js';
 import { convMacs, convModel, resnet18, seeded, type ConvLayer } from './bench-models.js';
 
 type Ort = typeof import('onnxruntime-node');
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const ROOT = repoRoot();
 const here = fileURLToPath(import.meta.url);
+
+/**
+ * The repository: above scripts/ when run from source, or above node_modules/.cache/torchparity-bench/scripts/ when
+ * `npm run bench` runs the compiled copy.
+ */
+function repoRoot(): string {
+  const from = path.dirname(fileURLToPath(import.meta.url));
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, 'fixtures', 'seed'))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`bench: no fixtures/seed in any folder above ${from}`);
+  }
+}
 
 interface Options {
   threads: number;
