@@ -1,4 +1,6 @@
 import { as3d, type ConvParams } from './conv.js';
+import { padInput, sourceOf, type Source } from './conv-source.js';
+import { convWinograd, winogradFits, winogradUnits } from './conv-winograd.js';
 import { COLS, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
@@ -93,17 +95,23 @@ export function convShape(p: ConvParams): ConvShape {
   };
 }
 
-export type FastConvPath = 'gemm' | 'pointwise' | 'depthwise';
+export type FastConvPath = 'gemm' | 'pointwise' | 'depthwise' | 'winograd';
 
 export function fastConvPath(s: ConvShape): FastConvPath {
   if (s.inPerGroup === 1 && s.D === 1 && s.KD === 1 && s.OD === 1 && s.PD === 0 && depthwiseWindowFits(s)) return 'depthwise';
   if (s.taps === 1 && !s.padded && s.SD === 1 && s.SH === 1 && s.SW === 1) return 'pointwise';
+  if (winogradFits(s)) return 'winograd';
   return 'gemm';
 }
 
 /** Whether the path multiplies padded taps (0 · weight), which differs from skipping them for non-finite weights. */
 export function usesPaddedTaps(s: ConvShape, path: FastConvPath): boolean {
   return path !== 'pointwise' && s.padded;
+}
+
+/** Whether the path subtracts inputs and weights (∞ − ∞ = NaN where a sum gives ±∞): finite data only. */
+export function needsFiniteData(path: FastConvPath): boolean {
+  return path === 'winograd';
 }
 
 export function allFinite(data: Float32Array): boolean {
@@ -115,7 +123,9 @@ export function allFinite(data: Float32Array): boolean {
 }
 
 export function fastConvUnits(s: ConvShape, path: FastConvPath): number {
-  return path === 'depthwise' ? s.batch * s.M : s.batch * s.group * Math.ceil(s.outPlane / COLS);
+  if (path === 'depthwise') return s.batch * s.M;
+  if (path === 'winograd') return winogradUnits(s);
+  return s.batch * s.group * Math.ceil(s.outPlane / COLS);
 }
 
 /** Computes units [start, end) of a float32 convolution (default: all of it) into `out`. */
@@ -131,6 +141,7 @@ export function convFast(
   end = fastConvUnits(s, path),
 ): void {
   if (path === 'depthwise') convDepthwise(x, w, bias, out, s, relu, start, end);
+  else if (path === 'winograd') convWinograd(x, w, bias, out, s, relu, start, end);
   else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
 }
 
@@ -143,50 +154,6 @@ const BLOCK_DOUBLES = 21845;
 const acc = new Float64Array(ROWS * COLS);
 /** Tiles' partial sums between the parts of a reduction longer than TILE_K. */
 let partial = new Float64Array(0);
-
-/**
- * Where the packing reads one image and group: the input itself when the convolution does not pad, else a copy with
- * the padding written out as zeros, so that every window lies inside it and packing needs no bounds logic. Its axes
- * are Dp × Hp × Wp (the input plus its begin padding, and far enough for the last window), the input sitting at
- * (PD, PH, PW); planes are `plane` apart.
- */
-interface Source {
-  Hp: number;
-  Wp: number;
-  plane: number;
-}
-
-function sourceOf(s: ConvShape): Source {
-  if (!s.padded) return { Hp: s.H, Wp: s.W, plane: s.inPlane };
-  const extent = (input: number, pad: number, out: number, stride: number, kernel: number, dilation: number) =>
-    Math.max(input + pad, (out - 1) * stride + (kernel - 1) * dilation + 1);
-  const Dp = extent(s.D, s.PD, s.OD, s.SD, s.KD, s.DD);
-  const Hp = extent(s.H, s.PH, s.OH, s.SH, s.KH, s.DH);
-  const Wp = extent(s.W, s.PW, s.OW, s.SW, s.KW, s.DW);
-  return { Hp, Wp, plane: Dp * Hp * Wp };
-}
-
-/** The padded copy of the current image and group (grown as needed). */
-let paddedInput = new Float32Array(0);
-
-/** The padded copy of image/group planes at xBase, in paddedInput. */
-function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Source): Float32Array {
-  const { D, H, W, PD, PH, PW } = s;
-  const { Hp, Wp, plane } = src;
-  const length = s.inPerGroup * plane;
-  if (paddedInput.length < length) paddedInput = new Float32Array(length);
-  const P = paddedInput;
-  P.fill(0, 0, length);
-  for (let c = 0; c < s.inPerGroup; c++) {
-    for (let d = 0; d < D; d++) {
-      for (let h = 0; h < H; h++) {
-        const from = xBase + c * s.inPlane + (d * H + h) * W;
-        P.set(x.subarray(from, from + W), c * plane + ((d + PD) * Hp + h + PH) * Wp + PW);
-      }
-    }
-  }
-  return P;
-}
 
 /** Per tap (kd, kh, kw) in weight order: its offset inside a plane of the packing source. */
 function tapOffsets(s: ConvShape, src: Source): Int32Array {

@@ -10,7 +10,9 @@ import { geometryText, groupedChannels, padsAttr, rawAxesArb, resolveAxis } from
  * multipliers when a group has several outputs); kernel 1–5, stride and dilation 1–4 per axis independently; pads
  * 0..k−1 per side, asymmetric; every auto_pad mode the declaration lists; bias on or off; spatial sizes chosen so
  * that at least one window fits. Attribute spellings vary too: defaults omitted or written out, kernel_shape given
- * or left to the weight, weights fed or stored as initializers.
+ * or left to the weight, weights fed or stored as initializers. One case in 25 is wide instead: 2-D 3 × 3 at stride 1
+ * with 64–68 channels in and out and outputs of 11 × 11 and up, the shapes the engine computes by Winograd's
+ * F(2×2, 3×3) (kernels/conv-winograd.ts), which small channel counts never reach.
  */
 
 const structureArb = fc.record({
@@ -26,6 +28,8 @@ const structureArb = fc.record({
   constantWeights: fc.boolean(),
   /** SAME with dilation is a case onnxruntime refuses; keep it to one SAME case in four so the rest are checked. */
   sameDilated: fc.integer({ min: 0, max: 3 }).map((v) => v === 0),
+  /** The top value, not 0, so that shrinking moves a failing case toward the small shapes. */
+  wide: fc.integer({ min: 0, max: 24 }).map((v) => v === 24),
   valueSeed: valueSeedArb,
 });
 
@@ -33,12 +37,17 @@ type Structure = typeof structureArb extends fc.Arbitrary<infer T> ? T : never;
 
 function convCase(opset: number, autoPad: string, s: Structure, mode: ValueMode): FuzzCase {
   // 3-D cases stay small: fewer input cells per axis, at most two groups of two channels.
-  const small = s.rank === 3;
+  const wide = s.wide;
+  const rank = wide ? 2 : s.rank;
+  const small = rank === 3;
   const noDilation = autoPad.startsWith('SAME') && !s.sameDilated;
   const axes = s.axes
-    .slice(0, s.rank)
-    .map((raw) => resolveAxis(raw, autoPad, { maxPad: (a) => a.kernel - 1, maxExtra: small ? 3 : 8, noDilation }));
-  const { group, inPerGroup, outPerGroup, c, m } = groupedChannels(s, small);
+    .slice(0, rank)
+    .map((raw) => (wide ? { ...raw, kernel: 3, stride: 1, dilation: 1, extra: 10 + (raw.extra % 8) } : raw))
+    .map((raw) => resolveAxis(raw, autoPad, { maxPad: (a) => a.kernel - 1, maxExtra: small ? 3 : wide ? 17 : 8, noDilation }));
+  const { group, inPerGroup, outPerGroup, c, m } = wide
+    ? { group: 1, inPerGroup: 62 + 2 * s.inPerGroup, outPerGroup: 62 + 2 * s.outPerGroup, c: 62 + 2 * s.inPerGroup, m: 62 + 2 * s.outPerGroup }
+    : groupedChannels(s, small);
   const kernel = axes.map((a) => a.kernel);
   const xDims = [s.batch, c, ...axes.map((a) => a.input)];
   const wDims = [m, inPerGroup, ...kernel];
@@ -56,7 +65,8 @@ function convCase(opset: number, autoPad: string, s: Structure, mode: ValueMode)
   ];
   if (s.bias) inputs.push({ name: 'B', dims: [m], role: 'bias', constant: s.constantWeights || undefined });
   const classes = windowClasses(axes, autoPad);
-  classes.push(`${s.rank}-D`);
+  classes.push(`${rank}-D`);
+  if (wide) classes.push('wide (Winograd-sized)');
   if (group > 1) classes.push(inPerGroup === 1 ? 'depthwise' : 'grouped');
   if (outPerGroup > 1 && group > 1) classes.push('channel multiplier > 1');
   if (s.bias) classes.push('bias');
@@ -66,7 +76,7 @@ function convCase(opset: number, autoPad: string, s: Structure, mode: ValueMode)
   return {
     family: 'conv',
     op: 'Conv',
-    title: `Conv ${s.rank}-D x=${dimsText(xDims)} w=${dimsText(wDims)} g=${group} ${geometryText(axes, autoPad)}${s.bias ? ' bias' : ''} opset ${opset}`,
+    title: `Conv ${rank}-D x=${dimsText(xDims)} w=${dimsText(wDims)} g=${group} ${geometryText(axes, autoPad)}${s.bias ? ' bias' : ''} opset ${opset}`,
     opset,
     nodes: [{ opType: 'Conv', inputs: inputs.map((i) => i.name), outputs: ['Y'], attributes }],
     inputs,

@@ -1,5 +1,5 @@
 import { convDirect, type ConvParams } from '../../kernels/conv.js';
-import { allFinite, convShape, fastConvPath, usesPaddedTaps } from '../../kernels/conv-fast.js';
+import { allFinite, convShape, fastConvPath, needsFiniteData, usesPaddedTaps } from '../../kernels/conv-fast.js';
 import { reluInPlace } from '../../kernels/tile.js';
 import { windowOutputSize } from '../../kernels/geometry.js';
 import { sizeOf, tensor, type FloatData, type Tensor } from '../../tensor.js';
@@ -87,16 +87,19 @@ export const conv = defineOp({
 /**
  * float32 convolutions run on the fast kernels (kernels/conv-fast.ts; convDirect stays the reference for float64
  * referee runs and float16). The implicit-GEMM path multiplies padded taps by their weights, which only differs from
- * convDirect's skipping them when a weight is ±Infinity or NaN: such a padded convolution takes the reference.
+ * convDirect's skipping them when a weight is ±Infinity or NaN: such a padded convolution takes the reference. The
+ * Winograd path subtracts inputs and weights, so it runs only on finite data (else the implicit GEMM does).
  */
 function convFastPath(x: Tensor, w: Tensor, b: Tensor | undefined, y: Tensor, params: ConvParams, relu: boolean, ctx: RunContext): boolean {
   if (x.dtype !== 'float32' || !(x.data instanceof Float32Array) || !(w.data instanceof Float32Array) || !(y.data instanceof Float32Array)) {
     return false;
   }
   const shape = convShape(params);
-  const path = fastConvPath(shape);
   const weights = w.data;
-  if (usesPaddedTaps(shape, path) && !memoized(ctx, 'weights-finite', [1], () => allFinite(weights))) return false;
+  const weightsFinite = () => memoized(ctx, 'weights-finite', [1], () => allFinite(weights));
+  let path = fastConvPath(shape);
+  if (needsFiniteData(path) && !(weightsFinite() && allFinite(x.data))) path = 'gemm';
+  if (usesPaddedTaps(shape, path) && !weightsFinite()) return false;
   const bias = b?.data as Float32Array | undefined;
   const stable = [ctx.engine?.constantInputs[1] ? weights : undefined, ctx.engine?.constantInputs[2] ? bias : undefined];
   runKernelTask(ctx, { kind: 'conv', x: x.data, w: weights, bias, out: y.data, shape, path, relu }, stable.filter((a): a is Float32Array => a !== undefined));

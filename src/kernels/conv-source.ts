@@ -1,0 +1,45 @@
+import type { ConvShape } from './conv-fast.js';
+
+/**
+ * Where the packing reads one image and group: the input itself when the convolution does not pad, else a copy with
+ * the padding written out as zeros, so that every window lies inside it and packing needs no bounds logic. Its axes
+ * are Dp × Hp × Wp (the input plus its begin padding, and far enough for the last window), the input sitting at
+ * (PD, PH, PW); planes are `plane` apart.
+ */
+export interface Source {
+  Hp: number;
+  Wp: number;
+  plane: number;
+}
+
+export function sourceOf(s: ConvShape): Source {
+  if (!s.padded) return { Hp: s.H, Wp: s.W, plane: s.inPlane };
+  const extent = (input: number, pad: number, out: number, stride: number, kernel: number, dilation: number) =>
+    Math.max(input + pad, (out - 1) * stride + (kernel - 1) * dilation + 1);
+  const Dp = extent(s.D, s.PD, s.OD, s.SD, s.KD, s.DD);
+  const Hp = extent(s.H, s.PH, s.OH, s.SH, s.KH, s.DH);
+  const Wp = extent(s.W, s.PW, s.OW, s.SW, s.KW, s.DW);
+  return { Hp, Wp, plane: Dp * Hp * Wp };
+}
+
+/** The padded copy of the current image and group (grown as needed). */
+let paddedInput = new Float32Array(0);
+
+/** The padded copy of image/group planes at xBase, in paddedInput. */
+export function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Source): Float32Array {
+  const { D, H, W, PD, PH, PW } = s;
+  const { Hp, Wp, plane } = src;
+  const length = s.inPerGroup * plane;
+  if (paddedInput.length < length) paddedInput = new Float32Array(length);
+  const P = paddedInput;
+  P.fill(0, 0, length);
+  for (let c = 0; c < s.inPerGroup; c++) {
+    for (let d = 0; d < D; d++) {
+      for (let h = 0; h < H; h++) {
+        const from = xBase + c * s.inPlane + (d * H + h) * W;
+        P.set(x.subarray(from, from + W), c * plane + ((d + PD) * Hp + h + PH) * Wp + PW);
+      }
+    }
+  }
+  return P;
+}
