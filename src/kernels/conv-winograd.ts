@@ -54,7 +54,6 @@ export function winogradUnits(s: ConvShape): number {
 /** Transformed input tiles packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2). */
 const BLOCK_DOUBLES = 21845;
 
-const acc = new Float64Array(ROWS * COLS);
 /** One (pair of output channels, panel) of GEMM results: m[ξ·6 + r·3 + j]. */
 const products = new Float64Array(16 * ROWS * COLS);
 /** One input tile (4 × 4) and one filter (3 × 3) on their way through a transform. */
@@ -116,11 +115,8 @@ export function convWinograd(
           const bias0 = bias ? bias[ch]! : 0;
           const bias1 = bias && rows > 1 ? bias[ch + 1]! : 0;
           for (let q = b0; q < b1; q++) {
-            for (let xi = 0; xi < 16; xi++) {
-              acc.fill(0);
-              tile2x3(((p - p0) * 16 + xi) * C, (xi * count + q - b0) * C, C, acc);
-              products.set(acc, xi * ROWS * COLS);
-            }
+            products.fill(0);
+            for (let xi = 0; xi < 16; xi++) tile2x3(((p - p0) * 16 + xi) * C, (xi * count + q - b0) * C, C, products, xi * ROWS * COLS);
             for (let j = 0; j < COLS; j++) {
               const block = q * COLS + j;
               if (block >= bh * bw) break;

@@ -60,16 +60,16 @@ export function tileOperands(): TileOperands {
 }
 
 /**
- * Adds Σ_{k<K} A_r[a + k] · B_c[b + k] to acc[r·3 + c] (a + K and b + K at most TILE_K). A row past the matrix is
- * passed as a copy of the valid one, a column past it as anything finite: their results are not stored.
+ * Adds Σ_{k<K} A_r[a + k] · B_c[b + k] to acc[at + r·3 + c] (a + K and b + K at most TILE_K). A row past the matrix
+ * is passed as a copy of the valid one, a column past it as anything finite: their results are not stored.
  */
-export function tile2x3(a: number, b: number, K: number, acc: Float64Array): void {
-  let c00 = acc[0]!;
-  let c01 = acc[1]!;
-  let c02 = acc[2]!;
-  let c10 = acc[3]!;
-  let c11 = acc[4]!;
-  let c12 = acc[5]!;
+export function tile2x3(a: number, b: number, K: number, acc: Float64Array, at = 0): void {
+  let c00 = acc[at]!;
+  let c01 = acc[at + 1]!;
+  let c02 = acc[at + 2]!;
+  let c10 = acc[at + 3]!;
+  let c11 = acc[at + 4]!;
+  let c12 = acc[at + 5]!;
   // int32 locals, so the loop never re-checks that a tagged argument is a small integer.
   let i = a | 0;
   let j = b | 0;
@@ -86,12 +86,12 @@ export function tile2x3(a: number, b: number, K: number, acc: Float64Array): voi
     c02 += x0 * v;
     c12 += x1 * v;
   }
-  acc[0] = c00;
-  acc[1] = c01;
-  acc[2] = c02;
-  acc[3] = c10;
-  acc[4] = c11;
-  acc[5] = c12;
+  acc[at] = c00;
+  acc[at + 1] = c01;
+  acc[at + 2] = c02;
+  acc[at + 3] = c10;
+  acc[at + 4] = c11;
+  acc[at + 5] = c12;
 }
 
 /**
