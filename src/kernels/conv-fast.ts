@@ -261,7 +261,10 @@ function convGemm(
     const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;
     const outBase = (n * s.M + g * outPerGroup) * outPlane;
     const wBase = g * outPerGroup * K;
-    const padded = taps && s.padded ? padInput(x, xBase, s, src) : undefined;
+    // Padded input rows under pixels [3·q0, 3·q1) (2-D): a thread's band of output rows reads only those.
+    const lastRow = Math.floor((Math.min(outPlane, q1 * COLS) - 1) / s.OW);
+    const rows: [number, number] = [Math.floor((q0 * COLS) / s.OW) * s.SH, lastRow * s.SH + (s.KH - 1) * s.DH + 1];
+    const padded = taps && s.padded ? padInput(x, xBase, s, src, rows) : undefined;
     for (let b0 = q0; b0 < q1; b0 += blockPanels) {
       const b1 = Math.min(q1, b0 + blockPanels);
       for (let k0 = 0; k0 < K; k0 += part) {

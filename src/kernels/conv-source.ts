@@ -25,17 +25,25 @@ export function sourceOf(s: ConvShape): Source {
 /** The padded copy of the current image and group (grown as needed). */
 let paddedInput = new Float32Array(0);
 
-/** The padded copy of image/group planes at xBase, in paddedInput. */
-export function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Source): Float32Array {
+/**
+ * The padded copy of image/group planes at xBase, in paddedInput. With `rows` (sources of one depth slice), only padded
+ * rows [rows[0], rows[1]) are written: a thread that computes a band of output rows pads only the input rows under it.
+ */
+export function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Source, rows?: readonly [number, number]): Float32Array {
   const { D, H, W, PD, PH, PW } = s;
   const { Hp, Wp, plane } = src;
   const length = s.inPerGroup * plane;
   if (paddedInput.length < length) paddedInput = new Float32Array(length);
   const P = paddedInput;
-  P.fill(0, 0, length);
+  // A band needs a source of one depth slice (a 3-D convolution of depth 1 can still pad along D).
+  const band = D === 1 && plane === Hp * Wp && rows !== undefined;
+  const first = band ? Math.max(0, rows[0]) : 0;
+  const end = band ? Math.min(Hp, rows[1]) : Hp;
+  if (!band) P.fill(0, 0, length);
   for (let c = 0; c < s.inPerGroup; c++) {
+    if (band) P.fill(0, c * plane + first * Wp, c * plane + Math.max(first, end) * Wp);
     for (let d = 0; d < D; d++) {
-      for (let h = 0; h < H; h++) {
+      for (let h = Math.max(0, first - PH); h < Math.min(H, end - PH); h++) {
         const from = xBase + c * s.inPlane + (d * H + h) * W;
         P.set(x.subarray(from, from + W), c * plane + ((d + PD) * Hp + h + PH) * Wp + PW);
       }

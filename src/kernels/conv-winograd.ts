@@ -19,7 +19,7 @@ import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js'
  * differ: a transform subtracts inputs, so an infinite input or weight gives ∞ − ∞ = NaN where the direct sum gives
  * ±∞. The caller takes this path only when the input and the weights are all finite (ops/nn/conv.ts).
  *
- * Work units are (image, group, panel of 3 output blocks), as in conv-fast.ts, so threads take contiguous ranges.
+ * Work units are listed at winogradUnits; threads take contiguous ranges of them.
  */
 
 /**
@@ -46,9 +46,23 @@ function blocks(s: ConvShape): [number, number] {
   return [Math.ceil(s.OH / 2), Math.ceil(s.OW / 2)];
 }
 
+/**
+ * Work units: (image, group, block of output-channel pairs, panel of 3 output blocks), in that order, so that a
+ * thread's contiguous range transforms the filters of one pair block once and pads only the input rows under its
+ * panels.
+ */
 export function winogradUnits(s: ConvShape): number {
   const [bh, bw] = blocks(s);
-  return s.batch * s.group * Math.ceil((bh * bw) / COLS);
+  return s.batch * s.group * pairBlocks(s) * Math.ceil((bh * bw) / COLS);
+}
+
+/** Output-channel pairs whose transformed filters fit A0/A1 at once, and how many such blocks a group has. */
+function pairsAtOnce(s: ConvShape): number {
+  return Math.floor(TILE_K / (16 * s.inPerGroup));
+}
+
+function pairBlocks(s: ConvShape): number {
+  return Math.ceil(Math.ceil(s.outPerGroup / ROWS) / pairsAtOnce(s));
 }
 
 /** Transformed input tiles packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2). */
@@ -73,64 +87,64 @@ export function convWinograd(
   const Mg = s.outPerGroup;
   const { OH, OW, outPlane } = s;
   const [bh, bw] = blocks(s);
-  const panels = Math.ceil((bh * bw) / COLS);
+  const total = bh * bw;
+  const panels = Math.ceil(total / COLS);
   // Every window of every block (including the half-outside last ones) lies inside the padded copy.
   const Hp = Math.max(s.H + s.PH, 2 * bh + 2);
   const Wp = Math.max(s.W + s.PW, 2 * bw + 2);
   const src: Source = { Hp, Wp, plane: Hp * Wp };
   const blockPanels = Math.max(1, Math.min(Math.floor(BLOCK_DOUBLES / (16 * C)), Math.floor(TILE_K / (16 * C))));
-  // Transformed filters for this many output-channel pairs fit the A arrays at once.
-  const pairsAtOnce = Math.floor(TILE_K / (16 * C));
+  const atOnce = pairsAtOnce(s);
   const pairs = Math.ceil(Mg / ROWS);
+  const groupBlocks = pairBlocks(s);
   const [A0, A1] = tileOperands().a;
   // Which group and pair block's transformed filters A0/A1 hold (only within this call: other kernels reuse them).
   let loadedFilters = -1;
   let unit = start;
   while (unit < end) {
-    const ng = Math.floor(unit / panels);
+    const slice = Math.floor(unit / panels);
+    const block = slice % groupBlocks;
+    const ng = (slice - block) / groupBlocks;
     const n = Math.floor(ng / s.group);
     const g = ng - n * s.group;
-    const q0 = unit - ng * panels;
-    const q1 = Math.min(panels, end - ng * panels);
-    const source = padInput(x, (n * s.C + g * C) * s.inPlane, s, src);
+    const q0 = unit - slice * panels;
+    const q1 = Math.min(panels, end - slice * panels);
+    // Padded rows under blocks [3·q0, 3·q1): each block row th reads rows 2·th .. 2·th + 3.
+    const rows: [number, number] = [2 * Math.floor((q0 * COLS) / bw), 2 * Math.floor((Math.min(total, q1 * COLS) - 1) / bw) + 4];
+    const source = padInput(x, (n * s.C + g * C) * s.inPlane, s, src, rows);
     const outBase = (n * s.M + g * Mg) * outPlane;
-    // Filters are transformed once per block of pairs and inputs once per pass over the panels, so with several pair
-    // blocks the inputs are transformed again for each (cheaper than the filters again for each panel block, as long
-    // as there are MIN_BLOCKS blocks per image); with one, filters stay in A0/A1 from image to image.
-    for (let p0 = 0; p0 < pairs; p0 += pairsAtOnce) {
-      const p1 = Math.min(pairs, p0 + pairsAtOnce);
-      const key = g * pairs + p0;
-      if (loadedFilters !== key) {
-        transformFilters(w, g * Mg, C, Mg, p0, p1, A0, A1);
-        loadedFilters = key;
-      }
-      for (let b0 = q0; b0 < q1; b0 += blockPanels) {
-        const b1 = Math.min(q1, b0 + blockPanels);
-        const count = b1 - b0;
-        transformInputs(source, src, C, bw, bh * bw, b0, count);
-        for (let p = p0; p < p1; p++) {
-          const m = p * ROWS;
-          const rows = Math.min(ROWS, Mg - m);
-          const ch = g * Mg + m;
-          const bias0 = bias ? bias[ch]! : 0;
-          const bias1 = bias && rows > 1 ? bias[ch + 1]! : 0;
-          for (let q = b0; q < b1; q++) {
-            products.fill(0);
-            for (let xi = 0; xi < 16; xi++) tile2x3(((p - p0) * 16 + xi) * C, (xi * count + q - b0) * C, C, products, xi * ROWS * COLS);
-            for (let j = 0; j < COLS; j++) {
-              const block = q * COLS + j;
-              if (block >= bh * bw) break;
-              const oh = 2 * Math.floor(block / bw);
-              const ow = 2 * (block % bw);
-              const o = outBase + m * outPlane + oh * OW + ow;
-              storeBlock(out, o, OW, oh + 1 < OH, ow + 1 < OW, j, bias0, relu);
-              if (rows > 1) storeBlock(out, o + outPlane, OW, oh + 1 < OH, ow + 1 < OW, COLS + j, bias1, relu);
-            }
+    const p0 = block * atOnce;
+    const p1 = Math.min(pairs, p0 + atOnce);
+    if (loadedFilters !== g * pairs + p0) {
+      transformFilters(w, g * Mg, C, Mg, p0, p1, A0, A1);
+      loadedFilters = g * pairs + p0;
+    }
+    for (let b0 = q0; b0 < q1; b0 += blockPanels) {
+      const b1 = Math.min(q1, b0 + blockPanels);
+      const count = b1 - b0;
+      transformInputs(source, src, C, bw, total, b0, count);
+      for (let p = p0; p < p1; p++) {
+        const m = p * ROWS;
+        const rowsOut = Math.min(ROWS, Mg - m);
+        const ch = g * Mg + m;
+        const bias0 = bias ? bias[ch]! : 0;
+        const bias1 = bias && rowsOut > 1 ? bias[ch + 1]! : 0;
+        for (let q = b0; q < b1; q++) {
+          products.fill(0);
+          for (let xi = 0; xi < 16; xi++) tile2x3(((p - p0) * 16 + xi) * C, (xi * count + q - b0) * C, C, products, xi * ROWS * COLS);
+          for (let j = 0; j < COLS; j++) {
+            const at = q * COLS + j;
+            if (at >= total) break;
+            const oh = 2 * Math.floor(at / bw);
+            const ow = 2 * (at % bw);
+            const o = outBase + m * outPlane + oh * OW + ow;
+            storeBlock(out, o, OW, oh + 1 < OH, ow + 1 < OW, j, bias0, relu);
+            if (rowsOut > 1) storeBlock(out, o + outPlane, OW, oh + 1 < OH, ow + 1 < OW, COLS + j, bias1, relu);
           }
         }
       }
     }
-    unit = ng * panels + q1;
+    unit = slice * panels + q1;
   }
 }
 

@@ -184,6 +184,9 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
 
   it('work units: any split into ranges computes the same output as one call', () => {
     const r = rng(31);
+    const noiseParams: ConvParams = { batch: 1, inChannels: 4, outChannels: 2, group: 1, geometry: { input: [30, 30], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [2, 2], padEnd: [2, 2], output: [32, 32] } };
+    const noise = operands(noiseParams, r, () => 1000 + r.next());
+    const noiseShape = convShape(noiseParams);
     for (let i = 0; i < 60; i++) {
       const p = randomParams(r, (['any', 'depthwise', 'pointwise'] as Mode[])[i % 3]!);
       const { x, w, bias, outLength } = operands(p, r, () => r.next() - 0.5);
@@ -195,8 +198,13 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
       const parts = new Float32Array(outLength).fill(NaN);
       const cut1 = r.int(0, units);
       const cut2 = r.int(cut1, units);
+      // Between ranges another padded convolution overwrites the kernels' shared buffers (the padded copy of the
+      // input above all), as another layer would between a worker's chunks: each range must pad what it reads.
+      const scramble = () => convFast(noise.x, noise.w, undefined, new Float32Array(noise.outLength), noiseShape, fastConvPath(noiseShape), false);
       convFast(x, w, bias, parts, shape, path, false, cut2, units);
+      scramble();
       convFast(x, w, bias, parts, shape, path, false, 0, cut1);
+      scramble();
       convFast(x, w, bias, parts, shape, path, false, cut1, cut2);
       expect(Array.from(parts), `case ${i} units ${units} cuts ${cut1},${cut2}`).toEqual(Array.from(whole));
     }

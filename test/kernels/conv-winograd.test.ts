@@ -127,10 +127,17 @@ describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
     const whole = new Float32Array(outLength);
     convFast(x, w, bias, whole, shape, 'winograd', false);
     const units = fastConvUnits(shape, 'winograd');
+    // Another convolution between ranges overwrites the shared padded copy and operand arrays, as another layer
+    // would between a worker's chunks: each range must pad and transform what it reads.
+    const other = params(r, 64, 64);
+    const noise = operands(other, () => 1000 + r.next(), false);
+    const scramble = () => convFast(noise.x, noise.w, undefined, new Float32Array(noise.outLength), convShape(other), 'winograd', false);
     for (const [cut1, cut2] of [[1, units - 1], [r.int(0, units), units], [Math.floor(units / 2), Math.floor(units / 2) + 1]] as [number, number][]) {
       const parts = new Float32Array(outLength).fill(NaN);
       convFast(x, w, bias, parts, shape, 'winograd', false, cut2, units);
+      scramble();
       convFast(x, w, bias, parts, shape, 'winograd', false, 0, cut1);
+      scramble();
       convFast(x, w, bias, parts, shape, 'winograd', false, cut1, cut2);
       expect(Array.from(parts), `cuts ${cut1},${cut2} of ${units}`).toEqual(Array.from(whole));
     }
