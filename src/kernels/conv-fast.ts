@@ -1,7 +1,7 @@
 import { as3d, type ConvParams } from './conv.js';
 import { padInput, sourceOf, type Source } from './conv-source.js';
 import { convWinograd, winogradFits, winogradUnits } from './conv-winograd.js';
-import { COLS, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { COLS, packStrided3, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
@@ -211,21 +211,16 @@ function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, t
 /**
  * Packs reduction rows (input channels) [k0, k1) of panels [first, first + count) of a 1×1 convolution (stride 1,
  * no padding), whose columns are the input planes themselves: column j at (q − first)·(k1 − k0) + k − k0 holds
- * x[xBase + k·plane + 3q + j], pixels past the plane 0.
+ * x[xBase + k·plane + 3q + j]. A pixel past the plane repeats the panel's first: its sums are never stored.
  */
 function packPointwise(x: Float32Array, xBase: number, s: ConvShape, first: number, count: number, k0: number, k1: number): void {
   const { inPlane, outPlane } = s;
-  const [P0, P1, P2] = tileOperands().b;
   const rows = k1 - k0;
   for (let q = 0; q < count; q++) {
     const pixel0 = (first + q) * COLS;
     const valid = Math.min(COLS, outPlane - pixel0);
-    let at = q * rows;
-    for (let k = k0, row = xBase + k0 * inPlane + pixel0; k < k1; k++, row += inPlane, at++) {
-      P0[at] = x[row]!;
-      P1[at] = valid > 1 ? x[row + 1]! : 0;
-      P2[at] = valid > 2 ? x[row + 2]! : 0;
-    }
+    const from = xBase + k0 * inPlane + pixel0;
+    packStrided3(x, from, valid > 1 ? from + 1 : from, valid > 2 ? from + 2 : from, inPlane, rows, q * rows);
   }
 }
 

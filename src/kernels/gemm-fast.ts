@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { COLS, packStrided3, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -135,26 +135,16 @@ function finish(sum: number, p: FastGemmParams, c: GemmBias | undefined, m: numb
 
 /**
  * Columns [k0, k1) of panels [first, first + count) of op(A): row 3q + j of op(A) goes to column array j at
- * (q − first)·(k1 − k0) + k − k0; rows past M are 0.
+ * (q − first)·(k1 − k0) + k − k0. A row past M repeats the panel's first: its sums are never stored.
  */
 function packRows(a: ActivationView, M: number, first: number, count: number, k0: number, k1: number): void {
   const { data, offset, rowStride, colStride } = a;
-  const columns = tileOperands().b;
   const rowsK = k1 - k0;
   for (let q = 0; q < count; q++) {
     const m0 = (first + q) * COLS;
-    const at = q * rowsK;
-    for (let j = 0; j < COLS; j++) {
-      const P = columns[j]!;
-      const m = m0 + j;
-      if (m >= M) {
-        P.fill(0, at, at + rowsK);
-        continue;
-      }
-      const row = offset + m * rowStride;
-      if (colStride === 1) P.set(data.subarray(row + k0, row + k1), at);
-      else for (let k = k0; k < k1; k++) P[at + k - k0] = data[row + k * colStride]!;
-    }
+    const from = offset + m0 * rowStride + k0 * colStride;
+    const valid = Math.min(COLS, M - m0);
+    packStrided3(data, from, valid > 1 ? from + rowStride : from, valid > 2 ? from + 2 * rowStride : from, colStride, rowsK, q * rowsK);
   }
 }
 

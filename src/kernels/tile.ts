@@ -95,6 +95,24 @@ export function tile2x3(a: number, b: number, K: number, acc: Float64Array, at =
 }
 
 /**
+ * Packs three columns of B with a constant stride: B_j[at + i] = x[from_j + i·stride] for i < count, j < 3 (the 1×1
+ * convolution's input planes, a Gemm's activation rows). Written here, against the constant arrays, because the stores
+ * then share one index and one bounds check, as the tile's loads do.
+ */
+export function packStrided3(x: Float32Array, from0: number, from1: number, from2: number, stride: number, count: number, at: number): void {
+  let i = at | 0;
+  let f0 = from0 | 0;
+  let f1 = from1 | 0;
+  let f2 = from2 | 0;
+  const step = stride | 0;
+  for (const end = (at + count) | 0; i < end; i = (i + 1) | 0, f0 = (f0 + step) | 0, f1 = (f1 + step) | 0, f2 = (f2 + step) | 0) {
+    B0[i] = x[f0]!;
+    B1[i] = x[f1]!;
+    B2[i] = x[f2]!;
+  }
+}
+
+/**
  * PyTorch's relu (clamp_min(x, 0), NaN kept; kernels/activation.ts relu). Applying it to the float64 sum before the
  * float32 rounding gives the same bits as rounding first: rounding is monotonic and maps 0 to 0, and both orders
  * turn −0 and tiny negatives into +0.
