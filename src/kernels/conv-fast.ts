@@ -1,7 +1,7 @@
 import { as3d, type ConvParams } from './conv.js';
 import { padInput, sourceOf, type Source } from './conv-source.js';
 import { convWinograd, winogradFits, winogradUnits } from './conv-winograd.js';
-import { COLS, packStrided3, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { COLS, packStrided3, packTaps3, reluStore, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
@@ -176,7 +176,6 @@ function tapOffsets(s: ConvShape, src: Source): Int32Array {
 function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, taps: Int32Array, first: number, count: number, k0: number, k1: number): void {
   const { outPlane, OH, OW, SD, SH, SW } = s;
   const { Hp, Wp, plane } = src;
-  const [P0, P1, P2] = tileOperands().b;
   const tapCount = s.taps | 0;
   const rows = k1 - k0;
   const c0 = Math.floor(k0 / tapCount);
@@ -197,13 +196,10 @@ function packPanels(x: Float32Array, xBase: number, s: ConvShape, src: Source, t
     }
     let at = q * rows;
     const end = at + rows;
-    for (let c = c0, t = k0 - c0 * tapCount, cb = xBase + c0 * plane; at < end; c++, t = 0, cb += plane) {
-      for (; t < tapCount && at < end; t++, at++) {
-        const o = cb + taps[t]!;
-        P0[at] = x[o + e0]!;
-        P1[at] = x[o + e1]!;
-        P2[at] = x[o + e2]!;
-      }
+    for (let t = k0 - c0 * tapCount, cb = xBase + c0 * plane; at < end; t = 0, cb += plane) {
+      const n = Math.min(tapCount - t, end - at);
+      packTaps3(x, cb, taps, t, n, e0, e1, e2, at);
+      at += n;
     }
   }
 }

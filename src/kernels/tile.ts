@@ -113,6 +113,21 @@ export function packStrided3(x: Float32Array, from0: number, from1: number, from
 }
 
 /**
+ * Packs three columns of B through a table of offsets (a convolution's taps within one channel): B_j[at + i] =
+ * x[base + taps[t + i] + origin_j] for i < count, j < 3, the origins being three output pixels' window corners.
+ */
+export function packTaps3(x: Float32Array, base: number, taps: Int32Array, t: number, count: number, origin0: number, origin1: number, origin2: number, at: number): void {
+  let i = at | 0;
+  let k = t | 0;
+  for (const end = (at + count) | 0; i < end; i = (i + 1) | 0, k = (k + 1) | 0) {
+    const o = (base + taps[k]!) | 0;
+    B0[i] = x[(o + origin0) | 0]!;
+    B1[i] = x[(o + origin1) | 0]!;
+    B2[i] = x[(o + origin2) | 0]!;
+  }
+}
+
+/**
  * PyTorch's relu (clamp_min(x, 0), NaN kept; kernels/activation.ts relu). Applying it to the float64 sum before the
  * float32 rounding gives the same bits as rounding first: rounding is monotonic and maps 0 to 0, and both orders
  * turn −0 and tiny negatives into +0.
