@@ -36,7 +36,7 @@ export const MUTANTS: readonly Mutant[] = [
   {
     name: 'winograd-input-transform-sign',
     breaks: "Winograd's input transform adds where it should subtract (one of the 16 positions of Bᵀ d B)",
-    // Only wide 3 × 3 convolutions (64+ channels) take this path: the conv family draws them one case in 25.
+    // Only wide 3 × 3 convolutions (16+ channels) take this path: the conv family draws them one case in 25.
     file: 'src/kernels/conv-winograd.ts',
     find: 'V[(xi + 2) * count * C + at] = t2 - t1;',
     replace: 'V[(xi + 2) * count * C + at] = t2 + t1;',

@@ -25,9 +25,9 @@ import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js'
 /**
  * Whether a convolution shape takes this path: 3 × 3, stride and dilation 1, 2-D, and big enough that the saved
  * multiplies outweigh the transforms. Measured against the implicit-GEMM path on the same tile (Node 20, Zen 4,
- * one process, alternating): 1.2–1.6× faster from 64 channels in and out at 14 × 14 outputs and up; 0.9–1.1× at 32
- * channels and 0.6–0.8× at 8 to 16 (each GEMM's reduction is one input channel per step, too short for a tile's
- * setup); 0.7–0.9× at 7 × 7 outputs (16 blocks, too few to pay for transforming the filters).
+ * one process, alternating): 1.15–1.75× faster from 16 channels in and out at 9 × 9 outputs (25 blocks) and up; about
+ * even at 8 channels (each GEMM's reduction is one input channel per step, too short for a tile's setup); 0.65–0.98×
+ * at 7 × 7 outputs (16 blocks, too few to pay for transforming the filters).
  */
 export function winogradFits(s: ConvShape): boolean {
   const [bh, bw] = blocks(s);
@@ -37,9 +37,9 @@ export function winogradFits(s: ConvShape): boolean {
   );
 }
 
-const MIN_CHANNELS = 64;
-/** 2 × 2 output blocks per image: 36 is a 12 × 12 output. */
-const MIN_BLOCKS = 36;
+const MIN_CHANNELS = 16;
+/** 2 × 2 output blocks per image: 25 is a 9 × 9 or 10 × 10 output. */
+const MIN_BLOCKS = 25;
 
 /** Output blocks (2 × 2) along H and W. */
 function blocks(s: ConvShape): [number, number] {

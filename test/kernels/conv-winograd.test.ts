@@ -49,23 +49,23 @@ function operands(p: ConvParams, value: () => number, withBias: boolean) {
 }
 
 describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
-  it('takes 3 × 3 stride-1 2-D convolutions with ≥ 64 channels per group and ≥ 12 × 12 outputs, and nothing else', () => {
-    const base: ConvParams = { batch: 1, inChannels: 64, outChannels: 64, group: 1, geometry: { input: [12, 12], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [12, 12] } };
+  it('takes 3 × 3 stride-1 2-D convolutions with ≥ 16 channels per group and ≥ 9 × 9 outputs, and nothing else', () => {
+    const base: ConvParams = { batch: 1, inChannels: 16, outChannels: 16, group: 1, geometry: { input: [9, 9], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [9, 9] } };
     expect(fastConvPath(convShape(base))).toBe('winograd');
     expect(needsFiniteData('winograd')).toBe(true);
     expect(needsFiniteData('gemm')).toBe(false);
     const g = base.geometry;
     const others: ConvParams[] = [
-      { ...base, inChannels: 32 },
-      { ...base, outChannels: 32 },
-      { ...base, inChannels: 128, outChannels: 128, group: 2, geometry: { ...g } },
-      { ...base, geometry: { ...g, input: [10, 10], output: [10, 10] } },
-      { ...base, geometry: { ...g, strides: [2, 2], output: [6, 6] } },
+      { ...base, inChannels: 8 },
+      { ...base, outChannels: 8 },
+      { ...base, inChannels: 32, outChannels: 32, group: 2, geometry: { ...g } },
+      { ...base, geometry: { ...g, input: [8, 8], output: [8, 8] } },
+      { ...base, geometry: { ...g, strides: [2, 2], output: [5, 5] } },
       { ...base, geometry: { ...g, dilations: [2, 2], padBegin: [2, 2], padEnd: [2, 2] } },
       { ...base, geometry: { ...g, kernel: [5, 5], padBegin: [2, 2], padEnd: [2, 2] } },
-      { ...base, geometry: { input: [4, 12, 12], kernel: [1, 3, 3], strides: [1, 1, 1], dilations: [1, 1, 1], padBegin: [0, 1, 1], padEnd: [0, 1, 1], output: [4, 12, 12] } },
+      { ...base, geometry: { input: [4, 9, 9], kernel: [1, 3, 3], strides: [1, 1, 1], dilations: [1, 1, 1], padBegin: [0, 1, 1], padEnd: [0, 1, 1], output: [4, 9, 9] } },
     ];
-    // Two groups of 64 take it too; the others are below a threshold or not a 3 × 3 stride-1 2-D window.
+    // Two groups of 16 take it too; the others are below a threshold or not a 3 × 3 stride-1 2-D window.
     expect(others.map((p) => fastConvPath(convShape(p)))).toEqual(['gemm', 'gemm', 'winograd', 'gemm', 'gemm', 'gemm', 'gemm', 'gemm']);
   });
 
@@ -74,7 +74,7 @@ describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
     // tap, block offset or transform coefficient changes some output.
     const r = rng(71);
     for (let i = 0; i < 6; i++) {
-      const p = params(r, r.int(64, 70), r.int(64, 69), r.int(1, 2), r.int(1, 2));
+      const p = params(r, r.int(16, 40), r.int(16, 37), r.int(1, 2), r.int(1, 2));
       const shape = convShape(p);
       expect(fastConvPath(shape)).toBe('winograd');
       const { x, w, bias, outLength } = operands(p, () => r.int(-3, 3), i % 2 === 0);
@@ -103,7 +103,7 @@ describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
   it('random data: within float32 rounding of the float64 reference', () => {
     const r = rng(73);
     for (let i = 0; i < 3; i++) {
-      const p = params(r, 64, r.int(64, 66), 1, 1);
+      const p = params(r, r.int(16, 64), r.int(16, 66), 1, 1);
       const { x, w, bias, outLength } = operands(p, () => r.next() * 2 - 1, true);
       const got = new Float32Array(outLength).fill(NaN);
       convFast(x, w, bias, got, convShape(p), 'winograd', false);
@@ -121,7 +121,7 @@ describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
 
   it('work units: any split into ranges computes the same output as one call', () => {
     const r = rng(74);
-    const p = params(r, 64, 64, 1, 2);
+    const p = params(r, 24, 20, 1, 2);
     const shape = convShape(p);
     const { x, w, bias, outLength } = operands(p, () => r.next() - 0.5, true);
     const whole = new Float32Array(outLength);
@@ -129,7 +129,7 @@ describe("Winograd F(2×2, 3×3) path vs the convDirect reference", () => {
     const units = fastConvUnits(shape, 'winograd');
     // Another convolution between ranges overwrites the shared padded copy and operand arrays, as another layer
     // would between a worker's chunks: each range must pad and transform what it reads.
-    const other = params(r, 64, 64);
+    const other = params(r, 16, 16);
     const noise = operands(other, () => 1000 + r.next(), false);
     const scramble = () => convFast(noise.x, noise.w, undefined, new Float32Array(noise.outLength), convShape(other), 'winograd', false);
     for (const [cut1, cut2] of [[1, units - 1], [r.int(0, units), units], [Math.floor(units / 2), Math.floor(units / 2) + 1]] as [number, number][]) {

@@ -11,7 +11,7 @@ import { geometryText, groupedChannels, padsAttr, rawAxesArb, resolveAxis } from
  * 0..k−1 per side, asymmetric; every auto_pad mode the declaration lists; bias on or off; spatial sizes chosen so
  * that at least one window fits. Attribute spellings vary too: defaults omitted or written out, kernel_shape given
  * or left to the weight, weights fed or stored as initializers. One case in 25 is wide instead: 2-D 3 × 3 at stride 1
- * with 64–68 channels in and out and outputs of 11 × 11 and up, the shapes the engine computes by Winograd's
+ * with 16–22 channels in and out and outputs of 9 × 9 and up, the shapes the engine computes by Winograd's
  * F(2×2, 3×3) (kernels/conv-winograd.ts), which small channel counts never reach.
  */
 
@@ -43,10 +43,10 @@ function convCase(opset: number, autoPad: string, s: Structure, mode: ValueMode)
   const noDilation = autoPad.startsWith('SAME') && !s.sameDilated;
   const axes = s.axes
     .slice(0, rank)
-    .map((raw) => (wide ? { ...raw, kernel: 3, stride: 1, dilation: 1, extra: 10 + (raw.extra % 8) } : raw))
-    .map((raw) => resolveAxis(raw, autoPad, { maxPad: (a) => a.kernel - 1, maxExtra: small ? 3 : wide ? 17 : 8, noDilation }));
+    .map((raw) => (wide ? { ...raw, kernel: 3, stride: 1, dilation: 1, extra: 8 + (raw.extra % 8) } : raw))
+    .map((raw) => resolveAxis(raw, autoPad, { maxPad: (a) => a.kernel - 1, maxExtra: small ? 3 : wide ? 15 : 8, noDilation }));
   const { group, inPerGroup, outPerGroup, c, m } = wide
-    ? { group: 1, inPerGroup: 62 + 2 * s.inPerGroup, outPerGroup: 62 + 2 * s.outPerGroup, c: 62 + 2 * s.inPerGroup, m: 62 + 2 * s.outPerGroup }
+    ? { group: 1, inPerGroup: 14 + 2 * s.inPerGroup, outPerGroup: 14 + 2 * s.outPerGroup, c: 14 + 2 * s.inPerGroup, m: 14 + 2 * s.outPerGroup }
     : groupedChannels(s, small);
   const kernel = axes.map((a) => a.kernel);
   const xDims = [s.batch, c, ...axes.map((a) => a.input)];
