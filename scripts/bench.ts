@@ -109,7 +109,7 @@ interface Case {
   feeds: Record<string, Tensor>;
   /** Multiply-adds; computed from the run when not given. */
   macs?: number;
-  load?: { foldBatchNorm?: boolean };
+  load?: { foldBatchNorm?: boolean; winograd?: boolean };
 }
 
 interface Row {
@@ -168,6 +168,11 @@ function cases(tmp: string): Case[] {
     { name: 'resnet_basic_b64', what: 'fixtures/models/resnet_basic__dynamo_op20, batch 64', model: resnetBasic, feeds: { [inputName(resnetBasic)]: basic64 } },
     { name: 'resnet18_b1', what: 'ResNet-18 (generated, BatchNormalization kept), batch 1 @224²', model: r18File, feeds: r18.feeds },
     { name: 'resnet18_b1_bnfold', what: 'the same, ours with foldBatchNorm (changes rounding)', model: r18File, feeds: r18.feeds, load: { foldBatchNorm: true } },
+    // Opt-in rows: Winograd's F(2×2, 3×3) changes rounding (LoadOptions.winograd), so the default rows above do without.
+    { ...layer('conv3x3_64@56_winograd', 'conv3x3_64@56, ours with winograd (changes rounding)', { batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, pad: 1 }), load: { winograd: true } },
+    { ...layer('conv3x3_256@14_winograd', 'conv3x3_256@14, ours with winograd (changes rounding)', { batch: 1, inChannels: 256, outChannels: 256, size: 14, kernel: 3, pad: 1 }), load: { winograd: true } },
+    { name: 'seed_cnn_b64_winograd', what: 'seed CNN b64, ours with winograd (changes rounding)', model: seedModel, feeds: seedFeeds(64), load: { winograd: true } },
+    { name: 'resnet18_b1_winograd', what: 'ResNet-18, ours with winograd (changes rounding)', model: r18File, feeds: r18.feeds, load: { winograd: true } },
   ];
 }
 

@@ -34,14 +34,6 @@ export const MUTANTS: readonly Mutant[] = [
     replace: 'const [DD, DH, DW] = [1, 1, 1] as [number, number, number];',
   },
   {
-    name: 'winograd-input-transform-sign',
-    breaks: "Winograd's input transform adds where it should subtract (one of the 16 positions of Bᵀ d B)",
-    // Only wide 3 × 3 convolutions (16+ channels) take this path: the conv family draws them one case in 25.
-    file: 'src/kernels/conv-winograd.ts',
-    find: 'V[(xi + 2) * count * C + at] = t2 - t1;',
-    replace: 'V[(xi + 2) * count * C + at] = t2 + t1;',
-  },
-  {
     name: 'same-upper-lower-swapped',
     breaks: 'SAME_UPPER puts the odd padding cell first, SAME_LOWER last',
     file: 'src/kernels/geometry.ts',

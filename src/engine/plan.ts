@@ -7,6 +7,8 @@ import { WorkerPool } from './parallel.js';
 export interface EngineOptions {
   /** Threads for large Conv/Gemm/MatMul layers, the calling one included (default 1: no workers). */
   threads?: number;
+  /** Let eligible 3 × 3 convolutions run by Winograd's F(2×2, 3×3) (kernels/conv-winograd.ts; changes rounding). */
+  winograd?: boolean;
 }
 
 /** Ops whose run honours EngineHooks.relu (ops/nn/conv.ts, ops/nn/gemm.ts). */
@@ -30,7 +32,10 @@ export class EnginePlan {
   private readonly fuseWith = new Map<number, number>();
   private readonly fusedRelu = new Set<number>();
 
+  private readonly winograd: boolean;
+
   constructor(graph: Graph, options: EngineOptions = {}) {
+    this.winograd = options.winograd === true;
     const threads = Math.max(1, Math.floor(options.threads ?? 1));
     this.pool = threads > 1 ? new WorkerPool(threads) : undefined;
     this.arena = new BufferArena(threads > 1);
@@ -57,7 +62,7 @@ export class EnginePlan {
   }
 
   hooks(step: number, relu: boolean): EngineHooks {
-    return { memo: this.memos[step]!, constantInputs: this.constantInputs[step]!, relu, ...(this.pool ? { parallel: this.pool } : {}) };
+    return { memo: this.memos[step]!, constantInputs: this.constantInputs[step]!, relu, winograd: this.winograd, ...(this.pool ? { parallel: this.pool } : {}) };
   }
 
   fusionOf(step: number): number | undefined {

@@ -97,10 +97,11 @@ export function convShape(p: ConvParams): ConvShape {
 
 export type FastConvPath = 'gemm' | 'pointwise' | 'depthwise' | 'winograd';
 
-export function fastConvPath(s: ConvShape): FastConvPath {
+/** The path for a shape; 'winograd' only when allowed (it changes rounding: LoadOptions.winograd). */
+export function fastConvPath(s: ConvShape, allowWinograd = false): FastConvPath {
   if (s.inPerGroup === 1 && s.D === 1 && s.KD === 1 && s.OD === 1 && s.PD === 0 && depthwiseWindowFits(s)) return 'depthwise';
   if (s.taps === 1 && !s.padded && s.SD === 1 && s.SH === 1 && s.SW === 1) return 'pointwise';
-  if (winogradFits(s)) return 'winograd';
+  if (allowWinograd && winogradFits(s)) return 'winograd';
   return 'gemm';
 }
 

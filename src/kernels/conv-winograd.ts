@@ -13,11 +13,14 @@ import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js'
  * V_ξ [C/g, tiles], each on tile.ts's register tile, then 24 additions per block to transform back.
  *
  * Arithmetic: the transforms only add, subtract and halve, and everything is float64 until the one rounding to
- * float32 on store, so each output is within a few float64 ulps of the exact sum before that rounding: the same
- * float32 result as the implicit-GEMM path except when the exact sum lies within ~1e-15 (relative) of a rounding
- * boundary, and exactly the same for small integers (every intermediate is then an exact dyadic). One thing does
- * differ: a transform subtracts inputs, so an infinite input or weight gives ∞ − ∞ = NaN where the direct sum gives
- * ±∞. The caller takes this path only when the input and the weights are all finite (ops/nn/conv.ts).
+ * float32 on store. But a product of two transformed values (sums of several float32 values) is not always exact in
+ * float64, as a product of two float32 values is, and the transforms mix every input of the 4 × 4 tile into every
+ * output of the block. So an output's float64 error is bounded by ~1e-16 times the magnitudes of its whole tile, not
+ * of its own window: an output whose exact value is 0 beside large inputs can come out as ~1e-16 (found by the conv
+ * fuzz family), and −0 as +0. That changes rounding, so the path is opt-in (LoadOptions.winograd), as folding
+ * BatchNormalization is. Small integers stay exact (every intermediate is then an exact dyadic). And a transform
+ * subtracts inputs, so an infinite input or weight would give ∞ − ∞ = NaN where the sum gives ±∞: the caller takes
+ * this path only when the input and the weights are all finite (ops/nn/conv.ts).
  *
  * Work units are listed at winogradUnits; threads take contiguous ranges of them.
  */

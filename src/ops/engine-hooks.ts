@@ -18,6 +18,8 @@ export interface EngineHooks {
    * asked (engine/plan.ts); fusing is exact (kernels/tile.ts reluStore).
    */
   readonly relu: boolean;
+  /** The session allows Winograd's F(2×2, 3×3) for eligible convolutions (LoadOptions.winograd). */
+  readonly winograd?: boolean;
   /** Worker threads for large layers, when the session was loaded with threads > 1. */
   readonly parallel?: ParallelRunner;
 }

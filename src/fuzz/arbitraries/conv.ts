@@ -11,8 +11,8 @@ import { geometryText, groupedChannels, padsAttr, rawAxesArb, resolveAxis } from
  * 0..k−1 per side, asymmetric; every auto_pad mode the declaration lists; bias on or off; spatial sizes chosen so
  * that at least one window fits. Attribute spellings vary too: defaults omitted or written out, kernel_shape given
  * or left to the weight, weights fed or stored as initializers. One case in 25 is wide instead: 2-D 3 × 3 at stride 1
- * with 16–22 channels in and out and outputs of 9 × 9 and up, the shapes the engine computes by Winograd's
- * F(2×2, 3×3) (kernels/conv-winograd.ts), which small channel counts never reach.
+ * with 16–22 channels in and out and outputs of 9 × 9 and up, where reductions are long and panels many (the shapes
+ * a session with LoadOptions.winograd would compute by Winograd, kernels/conv-winograd.ts).
  */
 
 const structureArb = fc.record({

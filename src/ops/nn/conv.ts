@@ -97,7 +97,7 @@ function convFastPath(x: Tensor, w: Tensor, b: Tensor | undefined, y: Tensor, pa
   const shape = convShape(params);
   const weights = w.data;
   const weightsFinite = () => memoized(ctx, 'weights-finite', [1], () => allFinite(weights));
-  let path = fastConvPath(shape);
+  let path = fastConvPath(shape, ctx.engine?.winograd === true);
   if (needsFiniteData(path) && !(weightsFinite() && allFinite(x.data))) path = 'gemm';
   if (usesPaddedTaps(shape, path) && !weightsFinite()) return false;
   const bias = b?.data as Float32Array | undefined;
