@@ -58,7 +58,7 @@ export function runChunks(task: KernelTask, chunks: number, sync: Int32Array): u
     const chunk = Atomics.add(sync, 0, 1);
     if (chunk >= chunks) return failure;
     try {
-      runTask(task, chunkStart(chunk, chunks, units), chunkStart(chunk + 1, chunks, units));
+      runTask(task, Math.floor((chunk * units) / chunks), Math.floor(((chunk + 1) * units) / chunks));
     } catch (error) {
       if (Atomics.compareExchange(sync, 2, 0, 1) === 0) failure = error;
     }
@@ -66,20 +66,3 @@ export function runChunks(task: KernelTask, chunks: number, sync: Int32Array): u
     Atomics.notify(sync, 1);
   }
 }
-
-/** Each chunk is this fraction of the one before: big chunks first, small ones last. */
-const CHUNK_DECAY = 0.75;
-
-/**
- * Where chunk i of `chunks` starts among `units` (chunkStart(chunks) = units). Chunk sizes fall geometrically, so the
- * threads start on large chunks and finish on small ones: when one thread finishes early it waits at most for a small
- * chunk, where equal chunks (an eighth of the task each, for 2 threads) left up to that much of one thread's work
- * at the end. Every thread computes the same boundaries.
- */
-export function chunkStart(i: number, chunks: number, units: number): number {
-  if (i >= chunks) return units;
-  // Σ_{j<i} d^j / Σ_{j<chunks} d^j of the units.
-  const share = (1 - CHUNK_DECAY ** i) / (1 - CHUNK_DECAY ** chunks);
-  return Math.floor(share * units);
-}
-
