@@ -266,7 +266,8 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   };
   if (single) {
     row.ours_1t_ms = median(times.single);
-    row.speedup = row.ours_1t_ms / oursMs;
+    // Like the ratio: each 1-thread run against the 2-thread run just before it.
+    row.speedup = median(times.single.map((s, i) => s / times.ours[i]!));
   }
   return row;
 }
