@@ -2,11 +2,11 @@ import { as3d, type ConvParams } from './conv.js';
 import { convDepthwise, depthwiseWindowFits } from './conv-depthwise.js';
 import { padInput, sourceOf, type Source } from './conv-source.js';
 import { convWinograd, winogradFits, winogradUnits } from './conv-winograd.js';
-import { COLS, packStrided3, packTaps3, ROWS, storeTile, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { BLOCK_DOUBLES, COLS, loadRows2, packStrided3, packTaps3, ROWS, storeTile, tile2x3, TILE_K } from './tile.js';
 
 /**
  * Fast float32 convolution: the same sums as convDirect (the readable reference, kept for float64 referee runs and
- * as the specification), computed three ways by shape:
+ * as the specification), computed four ways by shape:
  *
  * - 'gemm': implicit GEMM. For each image and group, Y[M/g, pixels] = W[M/g, C/g·taps] · cols[C/g·taps, pixels];
  *   the columns are packed from the input (or, when the convolution pads, from a zero-padded copy of the image, so
@@ -16,7 +16,10 @@ import { COLS, packStrided3, packTaps3, ROWS, storeTile, tile2x3, TILE_K, tileOp
  * - 'pointwise': 1×1, stride 1, no padding: the input planes already are the columns, packed as they are.
  * - 'depthwise': one input channel per group (depthwise and channel-multiplier convolutions, and any convolution of
  *   a single input channel) whose window fits the kernel's buffer: each output plane is a small stencil over one
- *   input plane, copied with its padding into a float64 buffer and summed per pixel over all taps.
+ *   input plane, copied with its padding into a float64 buffer and summed per pixel over all taps
+ *   (kernels/conv-depthwise.ts).
+ * - 'winograd', only when the session allows it (it changes rounding): 3 × 3 stride-1 convolutions by Winograd's
+ *   F(2×2, 3×3) (kernels/conv-winograd.ts).
  *
  * Sums are float64 and rounded once (see tile.ts), bias first as in convDirect, so results agree with the reference
  * to float32 rounding (and exactly where the float32 sums are exact). Optionally relu is applied in the store
@@ -24,8 +27,9 @@ import { COLS, packStrided3, packTaps3, ROWS, storeTile, tile2x3, TILE_K, tileOp
  * multiply padded taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a
  * padded convolution whose weights are not all finite must not take them (see usesPaddedTaps and allFinite).
  *
- * Work is counted in units (an image × group × 3-pixel panel, or an image × output plane for 'depthwise') so
- * threads can each take a contiguous range; running every range gives the whole output.
+ * Work is counted in units (an image × group × 3-pixel panel, an image × output plane for 'depthwise', see
+ * winogradUnits for 'winograd') so threads can each take a contiguous range; running every range gives the whole
+ * output.
  */
 
 /** A convolution's geometry resolved to three spatial axes (lower ranks have unit leading axes). */
@@ -147,12 +151,6 @@ export function convFast(
   else convGemm(x, w, bias, out, s, path === 'pointwise', relu, start, end);
 }
 
-/**
- * Panels packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2), so a block stays in L2
- * while every row tile reads it.
- */
-const BLOCK_DOUBLES = 21845;
-
 const acc = new Float64Array(ROWS * COLS);
 /** Tiles' partial sums between the parts of a reduction longer than TILE_K. */
 let partial = new Float64Array(0);
@@ -241,7 +239,6 @@ function convGemm(
   const parts = Math.ceil(K / part);
   const partialLength = Math.ceil(outPerGroup / ROWS) * blockPanels * ROWS * COLS;
   if (parts > 1 && partial.length < partialLength) partial = new Float64Array(partialLength);
-  const [A0, A1] = tileOperands().a;
   const src = sourceOf(s);
   const taps = pointwise ? undefined : tapOffsets(s, src);
   let unit = start;
@@ -275,8 +272,7 @@ function convGemm(
           const i0 = bias ? bias[ch]! : 0;
           const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
           const o = outBase + i * outPlane;
-          A0.set(w.subarray(a0, a0 + rowsK));
-          A1.set(w.subarray(a1, a1 + rowsK));
+          loadRows2(w, a0, a1, rowsK);
           for (let q = b0; q < b1; q++) {
             const pixel = q * COLS;
             const cols = Math.min(COLS, outPlane - pixel);

@@ -1,6 +1,6 @@
 import type { ConvShape } from './conv-fast.js';
 import { padInput, type Source } from './conv-source.js';
-import { COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { BLOCK_DOUBLES, COLS, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
 
 /**
  * 3 × 3 convolutions at stride 1 and dilation 1 by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray, "Fast
@@ -68,9 +68,6 @@ function pairBlocks(s: ConvShape): number {
   return Math.ceil(Math.ceil(s.outPerGroup / ROWS) / pairsAtOnce(s));
 }
 
-/** Transformed input tiles packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2). */
-const BLOCK_DOUBLES = 21845;
-
 /** One (pair of output channels, panel) of GEMM results: m[ξ·6 + r·3 + j]. */
 const products = new Float64Array(16 * ROWS * COLS);
 /** One input tile (4 × 4) and one filter (3 × 3) on their way through a transform. */
@@ -96,13 +93,18 @@ export function convWinograd(
   const Hp = Math.max(s.H + s.PH, 2 * bh + 2);
   const Wp = Math.max(s.W + s.PW, 2 * bw + 2);
   const src: Source = { Hp, Wp, plane: Hp * Wp };
-  const blockPanels = Math.max(1, Math.min(Math.floor(BLOCK_DOUBLES / (16 * C)), Math.floor(TILE_K / (16 * C))));
+  // Transformed tiles of this many panels at a time, 16·C doubles each per column (16·C ≤ TILE_K: winogradFits).
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / (16 * C)));
   const atOnce = pairsAtOnce(s);
   const pairs = Math.ceil(Mg / ROWS);
   const groupBlocks = pairBlocks(s);
   const [A0, A1] = tileOperands().a;
-  // Which group and pair block's transformed filters A0/A1 hold (only within this call: other kernels reuse them).
+  // Which group and pair block's transformed filters A0/A1 hold, and which image/group and band of padded rows the
+  // padded copy holds (only within this call: other kernels reuse both buffers).
   let loadedFilters = -1;
+  let paddedFor = -1;
+  let paddedRows: [number, number] = [0, 0];
+  let source: Float32Array = new Float32Array(0);
   let unit = start;
   while (unit < end) {
     const slice = Math.floor(unit / panels);
@@ -114,13 +116,19 @@ export function convWinograd(
     const q1 = Math.min(panels, end - slice * panels);
     // Padded rows under blocks [3·q0, 3·q1): each block row th reads rows 2·th .. 2·th + 3.
     const rows: [number, number] = [2 * Math.floor((q0 * COLS) / bw), 2 * Math.floor((Math.min(total, q1 * COLS) - 1) / bw) + 4];
-    const source = padInput(x, (n * s.C + g * C) * s.inPlane, s, src, rows);
+    // The next pair block of the same image and group reads the same rows: pad them once.
+    if (paddedFor !== ng || rows[0] < paddedRows[0] || rows[1] > paddedRows[1]) {
+      source = padInput(x, (n * s.C + g * C) * s.inPlane, s, src, rows);
+      paddedFor = ng;
+      paddedRows = rows;
+    }
     const outBase = (n * s.M + g * Mg) * outPlane;
     const p0 = block * atOnce;
     const p1 = Math.min(pairs, p0 + atOnce);
-    if (loadedFilters !== g * pairs + p0) {
+    const filters = g * pairs + p0;
+    if (loadedFilters !== filters) {
       transformFilters(w, g * Mg, C, Mg, p0, p1, A0, A1);
-      loadedFilters = g * pairs + p0;
+      loadedFilters = filters;
     }
     for (let b0 = q0; b0 < q1; b0 += blockPanels) {
       const b1 = Math.min(q1, b0 + blockPanels);

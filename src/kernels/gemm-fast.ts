@@ -1,5 +1,5 @@
 import type { GemmBias } from './gemm.js';
-import { COLS, packStrided3, reluStore, ROWS, tile2x3, TILE_K, tileOperands } from './tile.js';
+import { BLOCK_DOUBLES, COLS, loadRows2, packStrided3, reluStore, ROWS, tile2x3, TILE_K } from './tile.js';
 
 /**
  * Fast float32 Gemm: Y[M, N] = alpha · op(A) · W'ᵀ + beta · C, the same sums as kernels/gemm.ts (the reference,
@@ -42,8 +42,6 @@ export function fastGemmUnits(p: FastGemmParams): number {
   return Math.ceil(p.N / ROWS);
 }
 
-/** Panels packed at a time: at most this many doubles per column (3 × 171 KiB, half of L2). */
-const BLOCK_DOUBLES = 21845;
 const acc = new Float64Array(ROWS * COLS);
 /** Tiles' partial sums between the parts of a K longer than TILE_K. */
 let partial = new Float64Array(0);
@@ -85,7 +83,6 @@ export function gemmFast(
   const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / part));
   const partialLength = (end - start) * Math.min(panels, blockPanels) * ROWS * COLS;
   if (K > part && partial.length < partialLength) partial = new Float64Array(partialLength);
-  const [A0, A1] = tileOperands().a;
   for (let b0 = 0; b0 < panels; b0 += blockPanels) {
     const b1 = Math.min(panels, b0 + blockPanels);
     for (let k0 = 0; k0 < K; k0 += part) {
@@ -97,8 +94,7 @@ export function gemmFast(
         const rows = Math.min(ROWS, N - n0);
         const r0 = w.offset + n0 * K + k0;
         const r1 = rows > 1 ? r0 + K : r0;
-        A0.set(w.data.subarray(r0, r0 + rowsK));
-        A1.set(w.data.subarray(r1, r1 + rowsK));
+        loadRows2(w.data, r0, r1, rowsK);
         for (let q = b0; q < b1; q++) {
           const slot = ((unit - start) * blockPanels + q - b0) * ROWS * COLS;
           if (k0 === 0) acc.fill(0);

@@ -41,6 +41,12 @@ export const COLS = 3;
  */
 export const TILE_K = 65536;
 
+/**
+ * Packed B values at a time, per column: 3 × 171 KiB, half of a Zen 4 core's L2, so a block of panels stays in L2
+ * while every row pair's tile reads it.
+ */
+export const BLOCK_DOUBLES = 21845;
+
 const A0 = new Float64Array(TILE_K);
 const A1 = new Float64Array(TILE_K);
 const B0 = new Float64Array(TILE_K);
@@ -92,6 +98,12 @@ export function tile2x3(a: number, b: number, K: number, acc: Float64Array, at =
   acc[at + 3] = c10;
   acc[at + 4] = c11;
   acc[at + 5] = c12;
+}
+
+/** Loads two rows of A: A_0[i] = data[from0 + i], A_1[i] = data[from1 + i] for i < count (a weight row pair). */
+export function loadRows2(data: Float32Array, from0: number, from1: number, count: number): void {
+  A0.set(data.subarray(from0, from0 + count));
+  A1.set(data.subarray(from1, from1 + count));
 }
 
 /**
