@@ -63,25 +63,25 @@ interface Options {
 
 const USAGE = `usage: npm run bench -- [--threads N] [--json FILE] [--repeats N] [--only ROW,ROW] [--no-fuzz] [--no-memory]`;
 
+/** Exits 2 with the problem and the usage line: a bad option is the user's to fix, not a stack trace. */
+function usageError(problem: string): never {
+  console.error(`bench: ${problem}\n\n${USAGE}`);
+  process.exit(2);
+}
+
 function parseArgs(argv: string[]): Options {
   const o: Options = { threads: 1, repeats: 11, fuzz: true, memory: true };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
       const v = argv[++i];
-      if (v === undefined) {
-        console.error(`bench: ${a} needs a value\n\n${USAGE}`);
-        process.exit(2);
-      }
+      if (v === undefined) usageError(`${a} needs a value`);
       return v;
     };
     const count = () => {
       const v = value();
       const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) {
-        console.error(`bench: ${a} needs a positive integer, got '${v}'\n\n${USAGE}`);
-        process.exit(2);
-      }
+      if (!Number.isInteger(n) || n < 1) usageError(`${a} needs a positive integer, got '${v}'`);
       return n;
     };
     if (a === '--threads') o.threads = count();
@@ -93,10 +93,7 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--help' || a === '-h') {
       console.log(USAGE);
       process.exit(0);
-    } else {
-      console.error(`bench: unknown option ${a}\n\n${USAGE}`);
-      process.exit(2);
-    }
+    } else usageError(`unknown option ${a}`);
   }
   return o;
 }
@@ -154,9 +151,11 @@ function cases(tmp: string): Case[] {
   const r18 = resnet18(1);
   const r18File = path.join(tmp, 'resnet18.onnx');
   fs.writeFileSync(r18File, r18.bytes);
+  const conv64: ConvLayer = { batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, pad: 1 };
+  const conv256: ConvLayer = { batch: 1, inChannels: 256, outChannels: 256, size: 14, kernel: 3, pad: 1 };
   return [
-    layer('conv3x3_64@56', '3×3 s1 p1 64→64 @56², batch 1', { batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, pad: 1 }),
-    layer('conv3x3_256@14', '3×3 s1 p1 256→256 @14², batch 1', { batch: 1, inChannels: 256, outChannels: 256, size: 14, kernel: 3, pad: 1 }),
+    layer('conv3x3_64@56', '3×3 s1 p1 64→64 @56², batch 1', conv64),
+    layer('conv3x3_256@14', '3×3 s1 p1 256→256 @14², batch 1', conv256),
     layer('conv7x7_s2_3→64@224', '7×7 s2 p3 3→64 @224², batch 1', { batch: 1, inChannels: 3, outChannels: 64, size: 224, kernel: 7, stride: 2, pad: 3 }),
     layer('depthwise3x3_144@56', 'depthwise 3×3 s1 p1 C=144 @56², batch 1', { batch: 1, inChannels: 144, outChannels: 144, size: 56, kernel: 3, pad: 1, group: 144 }),
     layer('pointwise1x1_144→24@56', '1×1 144→24 @56², batch 1', { batch: 1, inChannels: 144, outChannels: 24, size: 56, kernel: 1 }),
@@ -169,8 +168,8 @@ function cases(tmp: string): Case[] {
     { name: 'resnet18_b1', what: 'ResNet-18 (generated, BatchNormalization kept), batch 1 @224²', model: r18File, feeds: r18.feeds },
     { name: 'resnet18_b1_bnfold', what: 'the same, ours with foldBatchNorm (changes rounding)', model: r18File, feeds: r18.feeds, load: { foldBatchNorm: true } },
     // Opt-in rows: Winograd's F(2×2, 3×3) changes rounding (LoadOptions.winograd), so the default rows above do without.
-    { ...layer('conv3x3_64@56_winograd', 'conv3x3_64@56, ours with winograd (changes rounding)', { batch: 1, inChannels: 64, outChannels: 64, size: 56, kernel: 3, pad: 1 }), load: { winograd: true } },
-    { ...layer('conv3x3_256@14_winograd', 'conv3x3_256@14, ours with winograd (changes rounding)', { batch: 1, inChannels: 256, outChannels: 256, size: 14, kernel: 3, pad: 1 }), load: { winograd: true } },
+    { ...layer('conv3x3_64@56_winograd', 'conv3x3_64@56, ours with winograd (changes rounding)', conv64), load: { winograd: true } },
+    { ...layer('conv3x3_256@14_winograd', 'conv3x3_256@14, ours with winograd (changes rounding)', conv256), load: { winograd: true } },
     { name: 'seed_cnn_b64_winograd', what: 'seed CNN b64, ours with winograd (changes rounding)', model: seedModel, feeds: seedFeeds(64), load: { winograd: true } },
     { name: 'resnet18_b1_winograd', what: 'ResNet-18, ours with winograd (changes rounding)', model: r18File, feeds: r18.feeds, load: { winograd: true } },
   ];

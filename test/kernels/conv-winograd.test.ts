@@ -4,19 +4,13 @@ import { convFast, convShape, fastConvPath, fastConvUnits, needsFiniteData } fro
 import { windowOutputSize } from '../../src/kernels/geometry.js';
 import { reluStore } from '../../src/kernels/tile.js';
 import { buildSingleOp } from '../../src/fuzz/model-builder.js';
+import { mulberry32 } from '../../src/random.js';
 import { float32 } from '../../src/tensor.js';
 import { loadModel } from '../../src/engine/session.js';
 
 /** mulberry32: the geometry and data of every case come from one seed. */
 function rng(seed: number) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = mulberry32(seed);
   return { next, int: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)) };
 }
 

@@ -2,18 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { gemm, type GemmBias } from '../../src/kernels/gemm.js';
 import { fastGemmUnits, gemmFast, transposeWeights } from '../../src/kernels/gemm-fast.js';
 import { reluStore, TILE_K } from '../../src/kernels/tile.js';
+import { mulberry32 } from '../../src/random.js';
 import { seededValues } from '../helpers/differential.js';
 
 /** mulberry32 integers for shapes and options. */
 function ints(seed: number) {
-  let state = seed >>> 0;
-  return (lo: number, hi: number) => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return lo + Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * (hi - lo + 1));
-  };
+  const next = mulberry32(seed);
+  return (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1));
 }
 
 describe('fast float32 Gemm vs the gemm reference', () => {
