@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { TorchParityError } from '../errors.js';
-import { runChunks, runTask, taskUnits, type KernelTask } from '../kernels/tasks.js';
+import { runChunks, runTask, taskSchedule, type KernelTask } from '../kernels/tasks.js';
 import type { ParallelRunner } from '../ops/engine-hooks.js';
 
 /**
@@ -62,13 +62,10 @@ export class WorkerPool implements ParallelRunner {
   }
 
   run(task: KernelTask, stable: readonly Float32Array[]): void {
-    const units = taskUnits(task);
     const helpers = this.loaded;
-    // A few chunks per thread: enough to even out a late or slow thread, few enough that per-chunk work (packing a
-    // Gemm's activations) stays small.
-    const chunks = Math.min(units, 4 * (1 + helpers.length));
-    if (helpers.length === 0 || chunks <= 1) {
-      runTask(task, 0, units);
+    const schedule = taskSchedule(task, 1 + helpers.length);
+    if (helpers.length === 0 || schedule.units <= 1) {
+      runTask(task, 0, schedule.units);
       return;
     }
     let slot = 0;
@@ -101,9 +98,9 @@ export class WorkerPool implements ParallelRunner {
           };
     this.splitTasks++;
     const sync = new Int32Array(new SharedArrayBuffer(12));
-    for (const worker of helpers) worker.postMessage({ task: shared, chunks, sync: sync.buffer });
-    const mainError = runChunks(shared, chunks, sync);
-    this.waitFor(sync, chunks);
+    for (const worker of helpers) worker.postMessage({ task: shared, schedule, sync: sync.buffer });
+    const mainError = runChunks(shared, schedule, sync);
+    this.waitFor(sync, schedule.units);
     if (mainError !== undefined) throw mainError;
     if (Atomics.load(sync, 2) !== 0) {
       const text = new TextDecoder().decode(this.failure).replace(/\0+$/, '');
@@ -118,12 +115,12 @@ export class WorkerPool implements ParallelRunner {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
-  /** Blocks until `chunks` chunks are finished (a worker may still be finishing the last one it claimed). */
-  private waitFor(sync: Int32Array, chunks: number): void {
+  /** Blocks until all `units` are finished (a worker may still be finishing the last chunk it claimed). */
+  private waitFor(sync: Int32Array, units: number): void {
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const done = Atomics.load(sync, 1);
-      if (done >= chunks) return;
+      if (done >= units) return;
       if (Date.now() > deadline) {
         throw new TorchParityError('internal', `worker threads did not finish within ${this.timeoutMs / 1000} s`, {}, 'load the model with threads: 1');
       }

@@ -1,5 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import { runChunks, type KernelTask } from '../kernels/tasks.js';
+import { runChunks, type KernelTask, type Schedule } from '../kernels/tasks.js';
 
 /**
  * A worker of engine/parallel.ts: claims chunks of kernel tasks whose arrays live in shared memory (runChunks) and
@@ -7,8 +7,8 @@ import { runChunks, type KernelTask } from '../kernels/tasks.js';
  */
 const failure = new Uint8Array(workerData.failure as SharedArrayBuffer);
 
-parentPort!.on('message', (job: { task: KernelTask; chunks: number; sync: SharedArrayBuffer }) => {
-  const error = runChunks(job.task, job.chunks, new Int32Array(job.sync));
+parentPort!.on('message', (job: { task: KernelTask; schedule: Schedule; sync: SharedArrayBuffer }) => {
+  const error = runChunks(job.task, job.schedule, new Int32Array(job.sync));
   if (error !== undefined) {
     const text = new TextEncoder().encode(error instanceof Error ? (error.stack ?? error.message) : String(error));
     failure.fill(0);

@@ -27,9 +27,9 @@ import { BLOCK_DOUBLES, COLS, loadRows2, packStrided3, packTaps3, ROWS, storeTil
  * multiply padded taps by their weight, and 0 · ±Infinity or 0 · NaN is NaN where the reference adds nothing, so a
  * padded convolution whose weights are not all finite must not take them (see usesPaddedTaps and allFinite).
  *
- * Work is counted in units (an image × group × 3-pixel panel, an image × output plane for 'depthwise', see
- * winogradUnits for 'winograd') so threads can each take a contiguous range; running every range gives the whole
- * output.
+ * Work is counted in units (a row pair of a panel block of an image and group, see gemmBlocking; an image × output
+ * plane for 'depthwise'; see winogradUnits for 'winograd') so threads can each take a contiguous range; running
+ * every range gives the whole output.
  */
 
 /** A convolution's geometry resolved to three spatial axes (lower ranks have unit leading axes). */
@@ -131,7 +131,13 @@ export function allFinite(data: Float32Array): boolean {
 export function fastConvUnits(s: ConvShape, path: FastConvPath): number {
   if (path === 'depthwise') return s.batch * s.M;
   if (path === 'winograd') return winogradUnits(s);
-  return s.batch * s.group * Math.ceil(s.outPlane / COLS);
+  const { blocks, pairs } = gemmBlocking(s);
+  return s.batch * s.group * blocks * pairs;
+}
+
+/** Units that share packed operands: a panel block's row pairs for 'gemm' and 'pointwise' (see gemmBlocking). */
+export function fastConvGrain(s: ConvShape, path: FastConvPath): number {
+  return path === 'gemm' || path === 'pointwise' ? Math.max(1, gemmBlocking(s).pairs) : 1;
 }
 
 /** Computes units [start, end) of a float32 convolution (default: all of it) into `out`. */
@@ -220,6 +226,20 @@ function packPointwise(x: Float32Array, xBase: number, s: ConvShape, first: numb
   }
 }
 
+/**
+ * How 'gemm' and 'pointwise' split their work. The reduction is taken in parts of at most TILE_K; a block of panels
+ * holds one part of each and stays packed while every row pair's tiles read it, so each block converts the layer's
+ * weight rows to doubles once (loadRows2). A work unit is one row pair of one block (of one image and group): a range
+ * of units that cuts a block packs it once and converts only its own row pairs, so threads can take many small
+ * chunks without converting the weights more often than one thread does.
+ */
+function gemmBlocking(s: ConvShape) {
+  const panels = Math.ceil(s.outPlane / COLS);
+  const part = Math.min(s.K, TILE_K);
+  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / part));
+  return { panels, part, blockPanels, blocks: Math.ceil(panels / blockPanels), pairs: Math.ceil(s.outPerGroup / ROWS) };
+}
+
 function convGemm(
   x: Float32Array,
   w: Float32Array,
@@ -232,66 +252,72 @@ function convGemm(
   end: number,
 ): void {
   const { K, outPlane, outPerGroup } = s;
-  const panels = Math.ceil(outPlane / COLS);
-  // The reduction in parts of at most TILE_K; a block of panels holds one part of each.
-  const part = Math.min(K, TILE_K);
-  const blockPanels = Math.max(1, Math.floor(BLOCK_DOUBLES / part));
+  const { panels, part, blockPanels, blocks, pairs } = gemmBlocking(s);
   const parts = Math.ceil(K / part);
-  const partialLength = Math.ceil(outPerGroup / ROWS) * blockPanels * ROWS * COLS;
+  const partialLength = pairs * blockPanels * ROWS * COLS;
   if (parts > 1 && partial.length < partialLength) partial = new Float64Array(partialLength);
   const src = sourceOf(s);
   const taps = pointwise ? undefined : tapOffsets(s, src);
+  let padded: Float32Array | undefined;
+  let paddedFor = -1;
   let unit = start;
   while (unit < end) {
-    const ng = Math.floor(unit / panels);
+    // Units [unit, runEnd) are row pairs [p0, p1) of one block.
+    const run = Math.floor(unit / pairs);
+    const ng = Math.floor(run / blocks);
+    const block = run - ng * blocks;
+    const p0 = unit - run * pairs;
+    const p1 = Math.min(pairs, end - run * pairs);
     const n = Math.floor(ng / s.group);
     const g = ng - n * s.group;
-    const q0 = unit - ng * panels;
-    const q1 = Math.min(panels, end - ng * panels);
     const xBase = (n * s.C + g * s.inPerGroup) * s.inPlane;
     const outBase = (n * s.M + g * outPerGroup) * outPlane;
     const wBase = g * outPerGroup * K;
-    // Padded input rows under pixels [3·q0, 3·q1) (2-D): a thread's band of output rows reads only those.
-    const lastRow = Math.floor((Math.min(outPlane, q1 * COLS) - 1) / s.OW);
-    const rows: [number, number] = [Math.floor((q0 * COLS) / s.OW) * s.SH, lastRow * s.SH + (s.KH - 1) * s.DH + 1];
-    const padded = taps && s.padded ? padInput(x, xBase, s, src, rows) : undefined;
-    for (let b0 = q0; b0 < q1; b0 += blockPanels) {
-      const b1 = Math.min(q1, b0 + blockPanels);
-      for (let k0 = 0; k0 < K; k0 += part) {
-        const k1 = Math.min(K, k0 + part);
-        const rowsK = k1 - k0;
-        const first = k0 === 0;
-        const last = k1 === K;
-        if (taps) packPanels(padded ?? x, padded ? 0 : xBase, s, src, taps, b0, b1 - b0, k0, k1);
-        else packPointwise(x, xBase, s, b0, b1 - b0, k0, k1);
-        for (let i = 0; i < outPerGroup; i += ROWS) {
-          const rows = Math.min(ROWS, outPerGroup - i);
-          const a0 = wBase + i * K + k0;
-          const a1 = rows > 1 ? a0 + K : a0;
-          const ch = g * outPerGroup + i;
-          const i0 = bias ? bias[ch]! : 0;
-          const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
-          const o = outBase + i * outPlane;
-          loadRows2(w, a0, a1, rowsK);
-          for (let q = b0; q < b1; q++) {
-            const pixel = q * COLS;
-            const cols = Math.min(COLS, outPlane - pixel);
-            const slot = ((i / ROWS) * blockPanels + q - b0) * ROWS * COLS;
-            if (first) {
-              acc[0] = i0;
-              acc[1] = i0;
-              acc[2] = i0;
-              acc[3] = i1;
-              acc[4] = i1;
-              acc[5] = i1;
-            } else acc.set(partial.subarray(slot, slot + ROWS * COLS));
-            tile2x3(0, (q - b0) * rowsK, rowsK, acc);
-            if (last) storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
-            else partial.set(acc, slot);
-          }
+    const b0 = block * blockPanels;
+    const b1 = Math.min(panels, b0 + blockPanels);
+    if (taps && s.padded && paddedFor !== ng) {
+      // Padded input rows under this call's panels of the image and group (2-D): a thread's band of output rows
+      // reads only those.
+      const lastBlock = Math.floor((Math.min(end, (ng + 1) * blocks * pairs) - 1) / pairs) - ng * blocks;
+      const lastRow = Math.floor((Math.min(outPlane, (lastBlock + 1) * blockPanels * COLS) - 1) / s.OW);
+      const rows: [number, number] = [Math.floor((b0 * COLS) / s.OW) * s.SH, lastRow * s.SH + (s.KH - 1) * s.DH + 1];
+      padded = padInput(x, xBase, s, src, rows);
+      paddedFor = ng;
+    }
+    for (let k0 = 0; k0 < K; k0 += part) {
+      const k1 = Math.min(K, k0 + part);
+      const rowsK = k1 - k0;
+      const first = k0 === 0;
+      const last = k1 === K;
+      if (taps) packPanels(padded ?? x, padded ? 0 : xBase, s, src, taps, b0, b1 - b0, k0, k1);
+      else packPointwise(x, xBase, s, b0, b1 - b0, k0, k1);
+      for (let i = p0 * ROWS; i < Math.min(outPerGroup, p1 * ROWS); i += ROWS) {
+        const rows = Math.min(ROWS, outPerGroup - i);
+        const a0 = wBase + i * K + k0;
+        const a1 = rows > 1 ? a0 + K : a0;
+        const ch = g * outPerGroup + i;
+        const i0 = bias ? bias[ch]! : 0;
+        const i1 = bias && rows > 1 ? bias[ch + 1]! : i0;
+        const o = outBase + i * outPlane;
+        loadRows2(w, a0, a1, rowsK);
+        for (let q = b0; q < b1; q++) {
+          const pixel = q * COLS;
+          const cols = Math.min(COLS, outPlane - pixel);
+          const slot = ((i / ROWS) * blockPanels + q - b0) * ROWS * COLS;
+          if (first) {
+            acc[0] = i0;
+            acc[1] = i0;
+            acc[2] = i0;
+            acc[3] = i1;
+            acc[4] = i1;
+            acc[5] = i1;
+          } else acc.set(partial.subarray(slot, slot + ROWS * COLS));
+          tile2x3(0, (q - b0) * rowsK, rowsK, acc);
+          if (last) storeTile(acc, out, o + pixel, outPlane, rows, cols, relu);
+          else partial.set(acc, slot);
         }
       }
     }
-    unit = ng * panels + q1;
+    unit = run * pairs + p1;
   }
 }

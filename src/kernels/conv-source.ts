@@ -40,12 +40,17 @@ export function padInput(x: Float32Array, xBase: number, s: ConvShape, src: Sour
   const first = band ? Math.max(0, rows[0]) : 0;
   const end = band ? Math.min(Hp, rows[1]) : Hp;
   if (!band) P.fill(0, 0, length);
+  // Rows are copied by a loop, not by set(subarray): a band is a few short rows per channel, where creating a view
+  // per row cost more than the copy (and set reads a SharedArrayBuffer through a slower path).
+  const h0 = Math.max(0, first - PH);
+  const h1 = Math.min(H, end - PH);
   for (let c = 0; c < s.inPerGroup; c++) {
     if (band) P.fill(0, c * plane + first * Wp, c * plane + Math.max(first, end) * Wp);
     for (let d = 0; d < D; d++) {
-      for (let h = Math.max(0, first - PH); h < Math.min(H, end - PH); h++) {
-        const from = xBase + c * s.inPlane + (d * H + h) * W;
-        P.set(x.subarray(from, from + W), c * plane + ((d + PD) * Hp + h + PH) * Wp + PW);
+      for (let h = h0; h < h1; h++) {
+        let from = (xBase + c * s.inPlane + (d * H + h) * W) | 0;
+        let to = (c * plane + ((d + PD) * Hp + h + PH) * Wp + PW) | 0;
+        for (const stop = (from + W) | 0; from < stop; from = (from + 1) | 0, to = (to + 1) | 0) P[to] = x[from]!;
       }
     }
   }

@@ -1,4 +1,4 @@
-import { convFast, fastConvUnits, type ConvShape, type FastConvPath } from './conv-fast.js';
+import { convFast, fastConvGrain, fastConvUnits, type ConvShape, type FastConvPath } from './conv-fast.js';
 import type { GemmBias } from './gemm.js';
 import { fastGemmUnits, gemmFast, type ActivationView, type FastGemmParams, type WeightView } from './gemm-fast.js';
 
@@ -46,23 +46,57 @@ export function runTask(task: KernelTask, start: number, end: number): void {
 }
 
 /**
- * A task split into `chunks` ranges of its units, claimed one at a time from a shared counter by every thread that
- * takes part (sync[0]: next chunk, sync[1]: chunks finished, sync[2]: set once a chunk failed). A thread that starts
- * late finds fewer chunks, or none, so a starved worker never holds the others up; each task has its own counters,
+ * How threads share a task's units: guided self-scheduling. Each claim takes 1/(2·threads) of the units still
+ * unclaimed, no fewer than `smallest`: big chunks while much is left, small ones at the end, so a thread slowed by
+ * the machine (on a shared host one vCPU can run at half speed for seconds) holds the others up by a small chunk at
+ * most, and the threads that are on time take over its share. Chunks of at least `grain` units end on a multiple of
+ * it, smaller ones never cross one: a grain is work that shares packed operands (a 'gemm' convolution's panel block,
+ * fastConvGrain), which every chunk touching it packs again.
+ */
+export interface Schedule {
+  units: number;
+  threads: number;
+  grain: number;
+  smallest: number;
+}
+
+/** At most this many of the smallest chunks per thread: each costs a packing and a claim. */
+const SMALLEST_PER_THREAD = 16;
+
+export function taskSchedule(task: KernelTask, threads: number): Schedule {
+  const units = taskUnits(task);
+  const grain = task.kind === 'conv' ? fastConvGrain(task.shape, task.path) : 1;
+  return { units, threads, grain, smallest: Math.max(1, Math.ceil(units / (SMALLEST_PER_THREAD * threads))) };
+}
+
+/** The end of the chunk that starts at unit `next`. */
+export function chunkEnd(schedule: Schedule, next: number): number {
+  const { units, threads, grain, smallest } = schedule;
+  const size = Math.max(smallest, Math.ceil((units - next) / (2 * threads)));
+  const grainEnd = (Math.floor(next / grain) + 1) * grain;
+  const stop = size >= grain ? Math.max(grainEnd, Math.floor((next + size) / grain) * grain) : Math.min(grainEnd, next + size);
+  return Math.min(units, stop);
+}
+
+/**
+ * Claims chunks of the task from a shared counter and runs them, with every other thread that takes part (sync[0]:
+ * the next unclaimed unit, sync[1]: units finished, sync[2]: set once a chunk failed). A thread that starts late
+ * finds less to claim, or nothing, so a starved worker never holds the others up; each task has its own counters,
  * so a worker that wakes after its task is over touches nothing of the next one. Returns the first error caught.
  */
-export function runChunks(task: KernelTask, chunks: number, sync: Int32Array): unknown {
-  const units = taskUnits(task);
+export function runChunks(task: KernelTask, schedule: Schedule, sync: Int32Array): unknown {
   let failure: unknown;
   for (;;) {
-    const chunk = Atomics.add(sync, 0, 1);
-    if (chunk >= chunks) return failure;
+    const next = Atomics.load(sync, 0);
+    if (next >= schedule.units) return failure;
+    const stop = chunkEnd(schedule, next);
+    if (Atomics.compareExchange(sync, 0, next, stop) !== next) continue;
     try {
-      runTask(task, Math.floor((chunk * units) / chunks), Math.floor(((chunk + 1) * units) / chunks));
+      runTask(task, next, stop);
     } catch (error) {
       if (Atomics.compareExchange(sync, 2, 0, 1) === 0) failure = error;
     }
-    Atomics.add(sync, 1, 1);
+    Atomics.add(sync, 1, stop - next);
     Atomics.notify(sync, 1);
   }
 }

@@ -151,6 +151,16 @@ describe('fast float32 Conv vs the convDirect reference (seeded geometries)', ()
     expect(Array.from(got)).toEqual(Array.from(ref));
     convFast(x, w, bias, got, shape, 'gemm', true);
     expect(Array.from(got)).toEqual(Array.from(ref, reluStore));
+    // Units are row pairs of one-panel blocks (2 × 2): ranges that start and end inside a block keep their partial
+    // sums apart.
+    const units = fastConvUnits(shape, 'gemm');
+    expect(units).toBe(4);
+    for (let cut = 1; cut < units; cut++) {
+      const split = new Float32Array(outLength).fill(NaN);
+      convFast(x, w, bias, split, shape, 'gemm', false, cut, units);
+      convFast(x, w, bias, split, shape, 'gemm', false, 0, cut);
+      expect(Array.from(split), `cut ${cut}`).toEqual(Array.from(ref));
+    }
   });
 
   it('depthwise planes larger than its 2^17-double buffer are taken in tiles of rows and columns: exact on small integers', () => {

@@ -1,0 +1,71 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { convShape, fastConvPath } from '../../src/kernels/conv-fast.js';
+import { chunkEnd, runChunks, runTask, taskSchedule, type KernelTask, type Schedule } from '../../src/kernels/tasks.js';
+import { seededValues } from '../helpers/differential.js';
+
+/** The chunks one thread would claim in a row, from unit 0 (claims by several threads take the same boundaries). */
+function claims(schedule: Schedule): [number, number][] {
+  const chunks: [number, number][] = [];
+  for (let next = 0; next < schedule.units; ) {
+    const stop = chunkEnd(schedule, next);
+    chunks.push([next, stop]);
+    next = stop;
+  }
+  return chunks;
+}
+
+const schedules = fc
+  .record({ units: fc.integer({ min: 1, max: 5000 }), threads: fc.integer({ min: 1, max: 8 }), grain: fc.integer({ min: 1, max: 400 }), smallest: fc.integer({ min: 1, max: 64 }) })
+  .map((s): Schedule => s);
+
+describe('guided chunks (taskSchedule, chunkEnd)', () => {
+  it('cover every unit once, each a 1/(2·threads) share of what is left (or the smallest), never splitting a grain across two claims needlessly', () => {
+    fc.assert(
+      fc.property(schedules, (s) => {
+        const chunks = claims(s);
+        expect(chunks[chunks.length - 1]![1]).toBe(s.units);
+        for (const [start, stop] of chunks) {
+          expect(stop).toBeGreaterThan(start);
+          const share = Math.max(s.smallest, Math.ceil((s.units - start) / (2 * s.threads)));
+          const firstGrainEnd = (Math.floor(start / s.grain) + 1) * s.grain;
+          if (stop === s.units) continue;
+          if (share >= s.grain) {
+            // Whole grains: ends on a grain boundary, and is not more than the share (or one grain).
+            expect(stop % s.grain).toBe(0);
+            expect(stop - start).toBeLessThanOrEqual(Math.max(share, firstGrainEnd - start));
+          } else {
+            // Part of one grain: the share, cut at the grain's end.
+            expect(stop).toBe(Math.min(start + share, firstGrainEnd));
+          }
+        }
+      }),
+    );
+  });
+
+  it('the last chunks are small, so a slow thread holding one keeps the others waiting briefly', () => {
+    // 1024 units in grains of 128 (a 256-channel convolution at 14×14: 8 panel blocks × 128 row pairs), 2 threads.
+    const chunks = claims({ units: 1024, threads: 2, grain: 128, smallest: 32 });
+    expect(chunks[0]).toEqual([0, 256]);
+    const last = chunks.slice(-3).map(([a, b]) => b - a);
+    for (const size of last) expect(size).toBeLessThanOrEqual(32);
+    expect(chunks.length).toBeLessThanOrEqual(16);
+  });
+
+  it('runChunks on one thread runs every chunk and counts every unit: the same output as one call', () => {
+    const p = { batch: 2, inChannels: 5, outChannels: 9, group: 1, geometry: { input: [12, 10], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [12, 10] } };
+    const shape = convShape(p);
+    const task = (out: Float32Array): KernelTask => ({ kind: 'conv', x: seededValues(2 * 5 * 120, 1), w: seededValues(9 * 5 * 9, 2), bias: seededValues(9, 3), out, shape, path: fastConvPath(shape), relu: false });
+    const whole = new Float32Array(2 * 9 * 120);
+    const schedule = taskSchedule(task(whole), 2);
+    runTask(task(whole), 0, schedule.units);
+    expect(schedule.grain).toBe(5);
+    expect(claims(schedule).length).toBeGreaterThan(2);
+    const chunked = new Float32Array(whole.length).fill(NaN);
+    const sync = new Int32Array(3);
+    expect(runChunks(task(chunked), schedule, sync)).toBeUndefined();
+    expect(sync[0]).toBe(schedule.units);
+    expect(sync[1]).toBe(schedule.units);
+    expect(Array.from(chunked)).toEqual(Array.from(whole));
+  });
+});
