@@ -50,8 +50,8 @@ export function runTask(task: KernelTask, start: number, end: number): void {
  * unclaimed, no fewer than `smallest`: big chunks while much is left, small ones at the end, so a thread slowed by
  * the machine (on a shared host one vCPU can run at half speed for seconds) holds the others up by a small chunk at
  * most, and the threads that are on time take over its share. Chunks of at least `grain` units end on a multiple of
- * it, smaller ones never cross one: a grain is work that shares packed operands (a 'gemm' convolution's panel block,
- * fastConvGrain), which every chunk touching it packs again.
+ * it, smaller ones split what is left of one into equal pieces: a grain is work that shares packed operands (a
+ * 'gemm' convolution's panel block, fastConvGrain), which every chunk touching it packs again.
  */
 export interface Schedule {
   units: number;
@@ -73,9 +73,11 @@ export function taskSchedule(task: KernelTask, threads: number): Schedule {
 export function chunkEnd(schedule: Schedule, next: number): number {
   const { units, threads, grain, smallest } = schedule;
   const size = Math.max(smallest, Math.ceil((units - next) / (2 * threads)));
-  const grainEnd = (Math.floor(next / grain) + 1) * grain;
-  const stop = size >= grain ? Math.max(grainEnd, Math.floor((next + size) / grain) * grain) : Math.min(grainEnd, next + size);
-  return Math.min(units, stop);
+  const grainEnd = Math.min(units, (Math.floor(next / grain) + 1) * grain);
+  if (size >= grain) return Math.min(units, Math.max(grainEnd, Math.floor((next + size) / grain) * grain));
+  // The rest of the grain in equal pieces of at most `size` (not a full piece and a sliver that packs it all again).
+  const left = grainEnd - next;
+  return next + Math.ceil(left / Math.ceil(left / size));
 }
 
 /**
