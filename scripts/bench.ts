@@ -2,7 +2,8 @@
  * Engine speed against onnxruntime-node in the same process run (issue 6), plus memory and import time.
  *
  *   npm run bench                          every section, our engine on 1 thread
- *   npm run bench -- --threads 2           our engine on 2 threads (each row also timed on 1 for the speed-up)
+ *   npm run bench -- --threads 2           our engine on 2 threads (each row also timed on 1 for the speed-up, and
+ *                                          as 2 independent 1-thread runs at once for what the host offers)
  *   npm run bench -- --json bench.json     rows as JSON: name, gflop, ours_ms, ort_ms, ratio (+ details)
  *   npm run bench -- --only conv3x3_64 --repeats 21 --no-fuzz --no-memory
  *
@@ -23,11 +24,13 @@
  * read in optimized code, which made the convolution loops a third slower (measured: 5.2 against 3.1–3.5 GFLOP/s).
  */
 import { spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parentPort, Worker, workerData } from 'node:worker_threads';
 import { loadModel, type Session } from '../src/engine/session.js';
 import { decodeModel } from '../src/onnx/decode-model.js';
 import { importGraph } from '../src/ir/import.js';
@@ -120,9 +123,21 @@ interface Row {
   ours_gflops: number;
   ort_gflops: number;
   threads: number;
-  /** With threads > 1: our single-thread median and the speed-up over it. */
+  /**
+   * With threads > 1: our single-thread median and the speed-up over it (median of paired ratios), with the paired
+   * ratios' quartiles: on a shared host either vCPU can slow down for seconds, so single pairs range widely.
+   */
   ours_1t_ms?: number;
   speedup?: number;
+  speedup_q1?: number;
+  speedup_q3?: number;
+  /**
+   * What the host offers at the same moments: N independent single-thread runs of the row, one per thread, started
+   * together, in runs per time against one run alone (Σ t_1t / t_i). A vCPU that the host slows shows here as less
+   * than N, and no split of one run can do better. `of_capacity` is the median of speed-up / capacity per round.
+   */
+  capacity?: number;
+  of_capacity?: number;
   /**
    * Medians of process CPU time per run (every thread of the process): on a shared machine wall time includes the
    * time other processes hold the cores, CPU time does not. With threads > 1 ours sums the threads.
@@ -132,6 +147,7 @@ interface Row {
   cpu_ratio: number;
 }
 
+const quantile = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) * q + 0.5)]!;
 const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
 
 function layer(name: string, what: string, l: ConvLayer): Case {
@@ -175,6 +191,39 @@ function cases(tmp: string): Case[] {
   ];
 }
 
+/**
+ * Worker threads that each load the row's model on one thread and run it when asked (--twin below): the host-capacity
+ * measurement of timeCase.
+ */
+async function startTwins(c: Case, count: number): Promise<Worker[]> {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const twin = new Worker(here, { argv: ['--twin'], workerData: { model: c.model, feeds: c.feeds, load: c.load ?? {} } });
+      const [message] = (await once(twin, 'message')) as [unknown];
+      if (message !== 'ready') throw new Error(`bench: a twin worker failed to load ${c.name}: ${String(message)}`);
+      return twin;
+    }),
+  );
+}
+
+/** One run on a twin: its wall-clock milliseconds. */
+async function twinRun(twin: Worker): Promise<number> {
+  const reply = once(twin, 'message');
+  twin.postMessage('run');
+  return ((await reply) as [number])[0];
+}
+
+async function twinWorker(): Promise<void> {
+  const { model, feeds, load } = workerData as { model: Uint8Array | string; feeds: Record<string, Tensor>; load: Case['load'] };
+  const session = await loadModel(model, { threads: 1, ...load });
+  parentPort!.on('message', async () => {
+    const t = performance.now();
+    await session.run(feeds);
+    parentPort!.postMessage(performance.now() - t);
+  });
+  parentPort!.postMessage('ready');
+}
+
 function inputName(file: string): string {
   const record = decodeModel(fs.readFileSync(file), { externalData: fileExternalData(path.dirname(file)) });
   const init = new Set(record.graph.initializers.map((i) => i.name));
@@ -204,6 +253,7 @@ function ortTensors(ort: Ort, feeds: Record<string, Tensor>) {
 async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   const ours = await loadModel(c.model, { threads: o.threads, ...c.load });
   const single = o.threads > 1 ? await loadModel(c.model, { threads: 1, ...c.load }) : undefined;
+  const twins = single ? await startTwins(c, o.threads - 1) : [];
   const theirs = await ort.InferenceSession.create(c.model as string, {
     intraOpNumThreads: 1,
     interOpNumThreads: 1,
@@ -213,7 +263,7 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   const feeds = ortTensors(ort, c.feeds);
   const macs = c.macs ?? (await countMacs(ours, c.feeds));
   const now = () => performance.now();
-  const times = { ours: [] as number[], ort: [] as number[], ratio: [] as number[], single: [] as number[], oursCpu: [] as number[], ortCpu: [] as number[] };
+  const times = { ours: [] as number[], ort: [] as number[], ratio: [] as number[], single: [] as number[], oursCpu: [] as number[], ortCpu: [] as number[], capacity: [] as number[] };
   const cpu = (since: NodeJS.CpuUsage) => {
     const d = process.cpuUsage(since);
     return (d.user + d.system) / 1000;
@@ -231,10 +281,16 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     const b = now() - t;
     const bCpu = cpu(c0);
     let s = 0;
+    let capacity = 0;
     if (single) {
       t = now();
       await single.run(c.feeds);
       s = now() - t;
+      const theirs = twins.map((twin) => twinRun(twin));
+      t = now();
+      await single.run(c.feeds);
+      const mine = now() - t;
+      capacity = s / mine + (await Promise.all(theirs)).reduce((sum, ms) => sum + s / ms, 0);
     }
     if (r < 2) continue; // warm-up
     times.ours.push(a);
@@ -243,7 +299,9 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
     times.oursCpu.push(aCpu);
     times.ortCpu.push(bCpu);
     times.single.push(s);
+    times.capacity.push(capacity);
   }
+  await Promise.all(twins.map((twin) => twin.terminate()));
   await ours.close();
   await theirs.release();
   const oursMs = median(times.ours);
@@ -266,14 +324,19 @@ async function timeCase(c: Case, o: Options, ort: Ort): Promise<Row> {
   if (single) {
     row.ours_1t_ms = median(times.single);
     // Like the ratio: each 1-thread run against the 2-thread run just before it.
-    row.speedup = median(times.single.map((s, i) => s / times.ours[i]!));
+    const ratios = times.single.map((s, i) => s / times.ours[i]!);
+    row.speedup = median(ratios);
+    row.speedup_q1 = quantile(ratios, 0.25);
+    row.speedup_q3 = quantile(ratios, 0.75);
+    row.capacity = median(times.capacity);
+    row.of_capacity = median(ratios.map((r, i) => r / times.capacity[i]!));
   }
   return row;
 }
 
 function table(rows: Row[], threads: number): string {
   const head = ['row', 'GFLOP', `ours ms (${threads}t)`, 'ours GFLOP/s', 'ort ms (1t)', 'ort GFLOP/s', 'ours/ort', 'cpu: ours GFLOP/s', 'cpu ours/ort'];
-  if (threads > 1) head.push('ours 1t ms', 'speed-up');
+  if (threads > 1) head.push('ours 1t ms', 'speed-up', '(quartiles)', 'host capacity', 'of capacity');
   const cells = rows.map((r) => {
     const line = [
       r.name,
@@ -286,7 +349,7 @@ function table(rows: Row[], threads: number): string {
       (r.gflop / (r.ours_cpu_ms / 1000)).toFixed(2),
       `${r.cpu_ratio.toFixed(1)}×`,
     ];
-    if (threads > 1) line.push(r.ours_1t_ms!.toFixed(2), `${r.speedup!.toFixed(2)}×`);
+    if (threads > 1) line.push(r.ours_1t_ms!.toFixed(2), `${r.speedup!.toFixed(2)}×`, `${r.speedup_q1!.toFixed(2)}–${r.speedup_q3!.toFixed(2)}`, `${r.capacity!.toFixed(2)}×`, `${(100 * r.of_capacity!).toFixed(0)}%`);
     return line;
   });
   const widths = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
@@ -490,5 +553,6 @@ async function main(): Promise<void> {
 const [mode, file] = process.argv.slice(2);
 if (mode === '--memory-child') await memoryChild(file!);
 else if (mode === '--import-child') await importChild(file!);
+else if (mode === '--twin') await twinWorker();
 else await main();
 
