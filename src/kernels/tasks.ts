@@ -62,11 +62,18 @@ export interface Schedule {
 
 /** At most this many of the smallest chunks per thread: each costs a packing and a claim. */
 const SMALLEST_PER_THREAD = 16;
+/**
+ * No chunk takes fewer units of a grain than this (or than the whole grain): packing a 'gemm' panel block and padding
+ * its input rows cost about as much as computing 4–5 of its row pairs (measured: a 256-channel 3 × 3 layer at 14 × 14
+ * cut into 16-pair chunks ran 1.3× as long), so a thinner piece is mostly overhead.
+ */
+const SMALLEST_PIECE = 16;
 
 export function taskSchedule(task: KernelTask, threads: number): Schedule {
   const units = taskUnits(task);
   const grain = task.kind === 'conv' ? fastConvGrain(task.shape, task.path) : 1;
-  return { units, threads, grain, smallest: Math.max(1, Math.ceil(units / (SMALLEST_PER_THREAD * threads))) };
+  const smallest = Math.max(Math.ceil(units / (SMALLEST_PER_THREAD * threads)), Math.min(grain, SMALLEST_PIECE));
+  return { units, threads, grain, smallest };
 }
 
 /** The end of the chunk that starts at unit `next`. */

@@ -60,14 +60,16 @@ describe('guided chunks (taskSchedule, chunkEnd)', () => {
   });
 
   it('runChunks on one thread runs every chunk and counts every unit: the same output as one call', () => {
-    const p = { batch: 2, inChannels: 5, outChannels: 9, group: 1, geometry: { input: [12, 10], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [12, 10] } };
+    const p = { batch: 2, inChannels: 5, outChannels: 40, group: 1, geometry: { input: [12, 10], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [12, 10] } };
     const shape = convShape(p);
-    const task = (out: Float32Array): KernelTask => ({ kind: 'conv', x: seededValues(2 * 5 * 120, 1), w: seededValues(9 * 5 * 9, 2), bias: seededValues(9, 3), out, shape, path: fastConvPath(shape), relu: false });
-    const whole = new Float32Array(2 * 9 * 120);
+    const task = (out: Float32Array): KernelTask => ({ kind: 'conv', x: seededValues(2 * 5 * 120, 1), w: seededValues(40 * 5 * 9, 2), bias: seededValues(40, 3), out, shape, path: fastConvPath(shape), relu: false });
+    const whole = new Float32Array(2 * 40 * 120);
     const schedule = taskSchedule(task(whole), 2);
     runTask(task(whole), 0, schedule.units);
-    expect(schedule.grain).toBe(5);
-    expect(claims(schedule).length).toBeGreaterThan(2);
+    // 2 images × 1 panel block × 20 row pairs; pieces of a grain no thinner than 16 units (or the grain).
+    expect(schedule.grain).toBe(20);
+    expect(schedule.smallest).toBe(16);
+    expect(claims(schedule).map(([a, b]) => b - a)).toEqual([10, 10, 10, 10]);
     const chunked = new Float32Array(whole.length).fill(NaN);
     const sync = new Int32Array(3);
     expect(runChunks(task(chunked), schedule, sync)).toBeUndefined();
