@@ -11,15 +11,15 @@ export interface EngineOptions {
   winograd?: boolean;
 }
 
-/** Ops whose run honours EngineHooks.relu (ops/nn/conv.ts, ops/nn/gemm.ts). */
-const FUSES_RELU = new Set(['Conv', 'Gemm']);
+/** Ops whose run honours EngineHooks.relu (ops/nn/conv.ts, ops/nn/gemm.ts, ops/nn/batch-normalization.ts). */
+const FUSES_RELU = new Set(['Conv', 'Gemm', 'BatchNormalization']);
 
 /**
  * What a Session prepares once for fast runs: per-node hooks (a memo for data derived from constants, which inputs
- * are constants), Conv/Gemm → Relu pairs to fuse, the buffer arena, and the worker pool.
+ * are constants), Conv/Gemm/BatchNormalization → Relu pairs to fuse, the buffer arena, and the worker pool.
  *
- * A pair fuses when the Relu is the only reader of the Conv/Gemm output and that output is not a graph output: the
- * Conv/Gemm then writes relu(Y) under the Relu's output name and the Relu node is skipped (exact: tile.ts reluStore).
+ * A pair fuses when the Relu is the only reader of the first node's output and that output is not a graph output: the
+ * node then writes relu(Y) under the Relu's output name and the Relu node is skipped (exact: tile.ts reluStore).
  * Fusion and the arena are both off for a run with a tap or an override (they see, and may keep, every
  * intermediate) and a pair stays unfused when the run asks for its intermediate by name.
  */

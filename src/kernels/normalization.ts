@@ -1,4 +1,5 @@
 import type { TensorData } from '../tensor.js';
+import { reluStore } from './tile.js';
 
 export interface BatchNormParams {
   batch: number;
@@ -7,6 +8,8 @@ export interface BatchNormParams {
   /** Elements sharing one parameter set: D1·…·Dn (spatial) or 1 (spatial=0). */
   inner: number;
   epsilon: number;
+  /** Apply relu before the store (a fused Relu; exact, see tile.ts reluStore). */
+  relu?: boolean;
 }
 
 /**
@@ -34,7 +37,8 @@ export function batchNormInference(
     for (let f = 0; f < p.features; f++) {
       const a = alpha[f]!;
       const b = beta[f]!;
-      for (let end = i + p.inner; i < end; i++) y[i] = x[i]! * a + b;
+      if (p.relu === true) for (let end = i + p.inner; i < end; i++) y[i] = reluStore(x[i]! * a + b);
+      else for (let end = i + p.inner; i < end; i++) y[i] = x[i]! * a + b;
     }
   }
 }

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { foldBatchNorm } from '../../src/engine/fold-batchnorm.js';
 import { WorkerPool } from '../../src/engine/parallel.js';
+import { EnginePlan } from '../../src/engine/plan.js';
 import { loadModel } from '../../src/engine/session.js';
 import { buildModel } from '../../src/fuzz/model-builder.js';
 import { convShape, fastConvPath, fastConvUnits } from '../../src/kernels/conv-fast.js';
@@ -74,7 +75,7 @@ describe('buffer arena', () => {
   });
 });
 
-describe('Conv → Relu and Gemm → Relu fusion', () => {
+describe('Conv → Relu, Gemm → Relu and BatchNormalization → Relu fusion', () => {
   it('fused runs give the same bits as running Relu separately (tap runs never fuse)', async () => {
     const model = smallNet(3);
     const session = await loadModel(model.bytes);
@@ -83,6 +84,37 @@ describe('Conv → Relu and Gemm → Relu fusion', () => {
     expect(bits(fused)).toEqual(bits(separate));
     // Relu after Gemm zeroed something, so the fused path did apply it.
     expect(Array.from(fused.data)).toContain(0);
+  });
+
+  it('BatchNormalization → Relu (ResNet-style, BatchNormalization not folded) fuses and gives the same bits', async () => {
+    const model = buildModel({
+      opset: 15,
+      nodes: [
+        { opType: 'Conv', name: 'c', inputs: ['x', 'w'], outputs: ['h'], attributes: { pads: [1, 1, 1, 1] } },
+        { opType: 'BatchNormalization', name: 'bn', inputs: ['h', 'scale', 'shift', 'mean', 'var'], outputs: ['n'] },
+        { opType: 'Relu', name: 'r', inputs: ['n'], outputs: ['y'] },
+      ],
+      inputs: { x: float32([2, 3, 6, 6], seededValues(216, 7)) },
+      initializers: {
+        w: float32([5, 3, 3, 3], seededValues(135, 8)),
+        scale: float32([5], seededValues(5, 9)),
+        shift: float32([5], seededValues(5, 10)),
+        mean: float32([5], seededValues(5, 11)),
+        var: float32([5], seededValues(5, 12).map(Math.abs)),
+      },
+      outputs: ['y'],
+    });
+    const session = await loadModel(model.bytes);
+    const steps = session.graph.nodes.map((n) => n.opType);
+    expect(new EnginePlan(session.graph).fusionOf(steps.indexOf('BatchNormalization'))).toBe(steps.indexOf('Relu'));
+    const fused = (await session.run(model.feeds)).y!;
+    const separate = (await session.run(model.feeds, { tap: () => {} })).y!;
+    expect(bits(fused)).toEqual(bits(separate));
+    expect(Array.from(fused.data)).toContain(0);
+    // The BatchNormalization output is kept when asked for: then it keeps its negative values.
+    const kept = await session.run(model.feeds, { outputs: ['n', 'y'] });
+    expect(Array.from(kept.n!.data).some((v) => v < 0)).toBe(true);
+    expect(bits(kept.y!)).toEqual(bits(separate));
   });
 
   it('float64 referee runs fuse through the reference kernels with the same result as unfused', async () => {

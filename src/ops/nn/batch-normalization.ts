@@ -109,6 +109,7 @@ function batchNormVersion(since: number, attributes: AttrMap, layout: Layout): A
         features: spatial ? channels : channels * inner,
         inner: spatial ? inner : 1,
         epsilon: attrs.epsilon,
+        relu: ctx.engine?.relu === true,
       });
       return [y];
     },
