@@ -8,8 +8,9 @@ import type { ParallelRunner } from '../ops/engine-hooks.js';
 
 /**
  * worker_threads for large layers: `threads − 1` workers plus the calling thread compute a kernel task's work units
- * (output tiles) into shared memory, claiming chunks of them from a shared counter (kernels/tasks.ts runChunks), so
- * a worker the OS leaves waiting for a core (the machine is shared) costs nothing but its share of the speed-up. The
+ * (output tiles) into shared memory, claiming chunks of them from a shared counter, each a share of what is left
+ * (kernels/tasks.ts taskSchedule, runChunks), so a worker the OS leaves waiting for a core, or one the host slows
+ * (the machine is shared), costs little more than its share of the speed-up. The
  * call stays synchronous: the main thread posts the task, works through chunks itself, then blocks on Atomics.wait
  * until every chunk is finished — Node allows that on its main thread — so ops need no async plumbing.
  *
