@@ -148,7 +148,7 @@ interface Row {
 }
 
 const quantile = (v: number[], q: number) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) * q + 0.5)]!;
-const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+const median = (v: number[]) => quantile(v, 0.5);
 
 function layer(name: string, what: string, l: ConvLayer): Case {
   const built = convModel(l);

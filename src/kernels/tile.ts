@@ -108,17 +108,18 @@ export function tile2x3(a: number, b: number, K: number, acc: Float64Array, at =
  */
 const STAGE = new Float32Array(TILE_K);
 
+/** data[from, from + count), as a view of ordinary memory (through STAGE when data is shared). */
+function rowOf(data: Float32Array, from: number, count: number): Float32Array {
+  const row = data.subarray(from, from + count);
+  if (!(data.buffer instanceof SharedArrayBuffer)) return row;
+  STAGE.set(row);
+  return STAGE.subarray(0, count);
+}
+
 /** Loads two rows of A: A_0[i] = data[from0 + i], A_1[i] = data[from1 + i] for i < count (a weight row pair). */
 export function loadRows2(data: Float32Array, from0: number, from1: number, count: number): void {
-  if (data.buffer instanceof SharedArrayBuffer) {
-    STAGE.set(data.subarray(from0, from0 + count));
-    A0.set(STAGE.subarray(0, count));
-    STAGE.set(data.subarray(from1, from1 + count));
-    A1.set(STAGE.subarray(0, count));
-    return;
-  }
-  A0.set(data.subarray(from0, from0 + count));
-  A1.set(data.subarray(from1, from1 + count));
+  A0.set(rowOf(data, from0, count));
+  A1.set(rowOf(data, from1, count));
 }
 
 /**
