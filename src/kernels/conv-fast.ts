@@ -262,7 +262,7 @@ function convGemm(
   let paddedFor = -1;
   let unit = start;
   while (unit < end) {
-    // Units [unit, runEnd) are row pairs [p0, p1) of one block.
+    // Units [unit, run·pairs + p1) are row pairs [p0, p1) of block `block` of image/group `ng`.
     const run = Math.floor(unit / pairs);
     const ng = Math.floor(run / blocks);
     const block = run - ng * blocks;
