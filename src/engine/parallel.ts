@@ -1,10 +1,11 @@
 import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { TorchParityError } from '../errors.js';
-import { runChunks, runTask, taskSchedule, type KernelTask } from '../kernels/tasks.js';
+import { runChunks, runTask, taskArrays, taskSchedule, withTaskArrays, type KernelTask } from '../kernels/tasks.js';
 import type { ParallelRunner } from '../ops/engine-hooks.js';
+import { SIGNAL, SPIN_MS, type ConstantMessage, type JobMessage } from './pool-protocol.js';
 
 /**
  * worker_threads for large layers: `threads − 1` workers plus the calling thread compute a kernel task's work units
@@ -14,8 +15,9 @@ import type { ParallelRunner } from '../ops/engine-hooks.js';
  * call stays synchronous: the main thread posts the task, works through chunks itself, then blocks on Atomics.wait
  * until every chunk is finished — Node allows that on its main thread — so ops need no async plumbing.
  *
- * Arrays must live in SharedArrayBuffers to be seen by the workers: the Session's arena allocates there when
- * threads > 1, constants (`stable`) are copied once and cached, anything else (a fed input) is copied per call.
+ * Outputs, and the activations workers read, must live in SharedArrayBuffers: the Session's arena allocates there
+ * when threads > 1, anything else (a fed input) is copied per call. Constants (`stable`: weights, bias) reach each
+ * worker once, as a copy in its own memory (pool-protocol.ts ConstantMessage).
  *
  * Workers run the compiled worker.js next to this file; when this file is the TypeScript source (tsx, vitest), the
  * worker registers tsx first and loads worker.ts. A worker counts only once it has reported itself loaded: module
@@ -26,32 +28,39 @@ import type { ParallelRunner } from '../ops/engine-hooks.js';
 export class WorkerPool implements ParallelRunner {
   readonly threads: number;
   private readonly workers: Worker[];
+  /** Each worker's job port, in `workers` order. */
+  private readonly ports: MessagePort[] = [];
+  private readonly signal = new Int32Array(new SharedArrayBuffer(SIGNAL.length * 4));
   private readonly failure = new Uint8Array(new SharedArrayBuffer(2048));
-  private readonly constants = new WeakMap<Float32Array, Float32Array>();
+  private readonly constantIds = new WeakMap<Float32Array, number>();
   private readonly scratch: Float32Array[] = [];
   /** How long a task may take before the pool gives up on its workers. */
   private readonly timeoutMs: number;
   /** Tasks split over the threads so far. */
   splitTasks = 0;
+  /** Constants sent to the workers so far (each once, to every worker). */
+  sentConstants = 0;
   /** Resolves when every worker has loaded. */
   readonly ready: Promise<void>;
-  private loaded: Worker[] = [];
+  /** The job ports of the workers that have loaded. */
+  private loaded: MessagePort[] = [];
 
   constructor(threads: number, timeoutMs = 600_000) {
     this.threads = threads;
     this.timeoutMs = timeoutMs;
-    const workerData = { failure: this.failure.buffer };
     this.workers = Array.from({ length: threads - 1 }, () => {
-      const worker = spawnWorker(workerData);
+      const { port1, port2 } = new MessageChannel();
+      this.ports.push(port1);
+      const worker = spawnWorker({ failure: this.failure.buffer, signal: this.signal.buffer, port: port2 }, [port2]);
       worker.unref();
       return worker;
     });
     this.ready = Promise.all(
       this.workers.map(
-        (worker) =>
+        (worker, k) =>
           new Promise<void>((resolve, reject) => {
             worker.once('message', () => {
-              this.loaded.push(worker);
+              this.loaded.push(this.ports[k]!);
               resolve();
             });
             worker.once('error', reject);
@@ -70,37 +79,27 @@ export class WorkerPool implements ParallelRunner {
       return;
     }
     let slot = 0;
-    const share = (data: Float32Array): Float32Array => {
+    const out = task.out;
+    const sharedOut = out.buffer instanceof SharedArrayBuffer ? out : this.transient(slot++, out.length);
+    // The calling thread reads the arrays it was given; workers get shared copies of the rest, constants in their own
+    // memory once per session (pool-protocol.ts ConstantMessage).
+    const arrays = taskArrays(task);
+    const constants = arrays.map((data) => (data && data !== out && stable.includes(data) ? this.constantId(data) : undefined));
+    const posted = arrays.map((data, k) => {
+      if (data === out) return sharedOut;
+      if (!data) return undefined;
+      if (constants[k] !== undefined) return EMPTY;
       if (data.buffer instanceof SharedArrayBuffer) return data;
-      if (stable.includes(data)) {
-        let copy = this.constants.get(data);
-        if (!copy) {
-          copy = new Float32Array(new SharedArrayBuffer(data.byteLength));
-          copy.set(data);
-          this.constants.set(data, copy);
-        }
-        return copy;
-      }
       const copy = this.transient(slot++, data.length);
       copy.set(data);
       return copy;
-    };
-    const out = task.out;
-    const sharedOut = out.buffer instanceof SharedArrayBuffer ? out : this.transient(slot++, out.length);
-    const shared: KernelTask =
-      task.kind === 'conv'
-        ? { ...task, x: share(task.x), w: share(task.w), bias: task.bias && share(task.bias), out: sharedOut }
-        : {
-            ...task,
-            a: { ...task.a, data: share(task.a.data) },
-            w: { ...task.w, data: share(task.w.data) },
-            c: task.c && { ...task.c, data: share(task.c.data as Float32Array) },
-            out: sharedOut,
-          };
+    });
     this.splitTasks++;
     const sync = new Int32Array(new SharedArrayBuffer(12));
-    for (const worker of helpers) worker.postMessage({ task: shared, schedule, sync: sync.buffer });
-    const mainError = runChunks(shared, schedule, sync);
+    const job: JobMessage = { kind: 'job', task: withTaskArrays(task, posted), constants, schedule, sync: sync.buffer };
+    for (const port of helpers) port.postMessage(job);
+    this.wake();
+    const mainError = runChunks({ ...task, out: sharedOut }, schedule, sync);
     this.waitFor(sync, schedule.units);
     if (mainError !== undefined) throw mainError;
     if (Atomics.load(sync, 2) !== 0) {
@@ -111,13 +110,45 @@ export class WorkerPool implements ParallelRunner {
     if (sharedOut !== out) out.set(sharedOut.subarray(0, out.length));
   }
 
+  /** The id a constant array goes by in the workers, sent to every worker (loaded or not) the first time. */
+  private constantId(data: Float32Array): number {
+    let id = this.constantIds.get(data);
+    if (id === undefined) {
+      id = this.sentConstants++;
+      this.constantIds.set(data, id);
+      // Cloned, not transferred: detaching any ArrayBuffer makes V8 check every typed-array read in this thread from
+      // then on (README, Speed). A view of a larger buffer (weights viewed in the model file) is cut out first, or the
+      // clone would copy the whole file.
+      const whole = data.byteOffset === 0 && data.byteLength === data.buffer.byteLength ? data : data.slice();
+      const message: ConstantMessage = { kind: 'constant', id, data: whole };
+      for (const port of this.ports) port.postMessage(message);
+    }
+    return id;
+  }
+
+  /**
+   * Tells the workers that tasks are coming (a run starts): a sleeping worker takes as long to wake as a few hundred
+   * microseconds of work, so the wake-up is better spent while the calling thread is still on the ops before the
+   * first large layer.
+   */
+  wake(): void {
+    Atomics.add(this.signal, SIGNAL.sequence, 1);
+    Atomics.notify(this.signal, SIGNAL.sequence);
+  }
+
   /** Stops the workers; the pool must not be used afterwards. */
   async close(): Promise<void> {
+    Atomics.store(this.signal, SIGNAL.stop, 1);
+    this.wake();
     await Promise.all(this.workers.map((w) => w.terminate()));
+    for (const port of this.ports) port.close();
   }
 
   /** Blocks until all `units` are finished (a worker may still be finishing the last chunk it claimed). */
   private waitFor(sync: Int32Array, units: number): void {
+    // The calling thread has nothing else to do: polling first spares it a sleeping vCPU's wake-up (engine/signal.ts).
+    const until = performance.now() + SPIN_MS;
+    while (Atomics.load(sync, 1) < units) if (performance.now() > until) break;
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const done = Atomics.load(sync, 1);
@@ -139,14 +170,17 @@ export class WorkerPool implements ParallelRunner {
   }
 }
 
-function spawnWorker(workerData: unknown): Worker {
+/** Stands in for a constant in a posted task: the worker holds its own copy. */
+const EMPTY = new Float32Array(0);
+
+function spawnWorker(workerData: unknown, transferList: MessagePort[]): Worker {
   const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData });
+  if (!here.endsWith('.ts')) return new Worker(new URL('./worker.js', here), { workerData, transferList });
   // Running from sources (tsx, vitest): the worker registers tsx's hooks (its ESM API, as package.json's exports map
   // "tsx/esm/api" for import), then loads worker.ts.
   const tsxRoot = path.dirname(createRequire(here).resolve('tsx/package.json'));
   const api = pathToFileURL(path.join(tsxRoot, 'dist/esm/api/index.mjs')).href;
   const entry = new URL('./worker.ts', here).href;
   const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
-  return new Worker(code, { eval: true, workerData });
+  return new Worker(code, { eval: true, workerData, transferList });
 }

@@ -32,6 +32,19 @@ export function taskUnits(task: KernelTask): number {
   return task.kind === 'conv' ? fastConvUnits(task.shape, task.path) : fastGemmUnits(task.params);
 }
 
+/** The task's arrays in a fixed order — conv: x, w, bias, out; gemm: a, w, c, out — absent ones as undefined. */
+export function taskArrays(task: KernelTask): (Float32Array | undefined)[] {
+  if (task.kind === 'conv') return [task.x, task.w, task.bias, task.out];
+  return [task.a.data, task.w.data, task.c?.data as Float32Array | undefined, task.out];
+}
+
+/** The task with its arrays replaced by `arrays`, in taskArrays' order. */
+export function withTaskArrays(task: KernelTask, arrays: readonly (Float32Array | undefined)[]): KernelTask {
+  const [input, weights, bias, out] = arrays as [Float32Array, Float32Array, Float32Array | undefined, Float32Array];
+  if (task.kind === 'conv') return { ...task, x: input, w: weights, bias, out };
+  return { ...task, a: { ...task.a, data: input }, w: { ...task.w, data: weights }, c: task.c && { ...task.c, data: bias! }, out };
+}
+
 /** Multiply-adds of the whole task, to decide whether splitting it is worth a round trip to the workers. */
 export function taskMacs(task: KernelTask): number {
   if (task.kind === 'gemm') return task.params.M * task.params.N * task.params.K;

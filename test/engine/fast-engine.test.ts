@@ -142,18 +142,31 @@ describe('worker threads', () => {
     const path = fastConvPath(shape);
     const x = seededValues(2 * 6 * 143, 1);
     const w = seededValues(10 * 6 * 9, 2);
-    const task = (out: Float32Array): KernelTask => ({ kind: 'conv', x, w, bias: undefined, out, shape, path, relu: true });
+    const bias = seededValues(10, 3);
+    const task = (out: Float32Array, withBias = false): KernelTask => ({ kind: 'conv', x, w, bias: withBias ? bias : undefined, out, shape, path, relu: true });
     const one = new Float32Array(2 * 10 * 143);
     runTask(task(one), 0, fastConvUnits(shape, path));
-    // Plain (non-shared) arrays: the pool copies them to shared memory and the output back.
+    // Plain (non-shared) arrays: the pool copies the input to shared memory, the output back, and sends the constant
+    // weights to the worker.
     const two = new Float32Array(one.length).fill(NaN);
     pool.run(task(two), [w]);
     expect(Array.from(two)).toEqual(Array.from(one));
     expect(pool.splitTasks).toBe(1);
-    // Again: the constant weights' shared copy is reused.
+    expect(pool.sentConstants).toBe(1);
+    // Again: the worker still holds the weights.
     const again = new Float32Array(one.length);
     pool.run(task(again), [w]);
     expect(Array.from(again)).toEqual(Array.from(one));
+    expect(pool.sentConstants).toBe(1);
+    // A constant bias is sent once too; a bias that is not a constant travels with the task.
+    const biased = new Float32Array(one.length);
+    runTask(task(biased, true), 0, fastConvUnits(shape, path));
+    for (const stable of [[w, bias], [w]]) {
+      const split = new Float32Array(one.length).fill(NaN);
+      pool.run(task(split, true), stable);
+      expect(Array.from(split)).toEqual(Array.from(biased));
+    }
+    expect(pool.sentConstants).toBe(2);
   });
 
   it('a session with threads: 2 splits its large layers and agrees with threads: 1', async () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convShape, fastConvPath } from '../../src/kernels/conv-fast.js';
-import { chunkEnd, runChunks, runTask, taskSchedule, type KernelTask, type Schedule } from '../../src/kernels/tasks.js';
+import { chunkEnd, runChunks, runTask, taskArrays, taskSchedule, withTaskArrays, type KernelTask, type Schedule } from '../../src/kernels/tasks.js';
 import { seededValues } from '../helpers/differential.js';
 
 /** The chunks one thread would claim in a row, from unit 0 (claims by several threads take the same boundaries). */
@@ -76,5 +76,46 @@ describe('guided chunks (taskSchedule, chunkEnd)', () => {
     expect(sync[0]).toBe(schedule.units);
     expect(sync[1]).toBe(schedule.units);
     expect(Array.from(chunked)).toEqual(Array.from(whole));
+  });
+});
+
+describe('a task\'s arrays (taskArrays, withTaskArrays: how engine/parallel.ts swaps them for shared copies)', () => {
+  const arrays = (n: number) => [1, 2, 3, 4].map((k) => new Float32Array(n + k));
+  const shape = convShape({ batch: 1, inChannels: 1, outChannels: 1, group: 1, geometry: { input: [3, 3], kernel: [1, 1], strides: [1, 1], dilations: [1, 1], padBegin: [0, 0], padEnd: [0, 0], output: [3, 3] } });
+
+  it('conv: x, w, bias, out in that order, and back into the same fields', () => {
+    const [x, w, bias, out] = arrays(10);
+    const task: KernelTask = { kind: 'conv', x: x!, w: w!, bias, out: out!, shape, path: 'gemm', relu: true };
+    expect(taskArrays(task)).toEqual([x, w, bias, out]);
+    const swapped = arrays(20);
+    const moved = withTaskArrays(task, swapped);
+    expect(taskArrays(moved)).toEqual(swapped);
+    expect(moved).toMatchObject({ kind: 'conv', x: swapped[0], w: swapped[1], bias: swapped[2], out: swapped[3], shape, path: 'gemm', relu: true });
+    // No bias stays no bias.
+    expect(taskArrays(withTaskArrays({ ...task, bias: undefined }, [x, w, undefined, out]))[2]).toBeUndefined();
+  });
+
+  it('gemm: a, w, c, out, keeping each view\'s offsets and strides', () => {
+    const [a, w, c, out] = arrays(10);
+    const task: KernelTask = {
+      kind: 'gemm',
+      params: { M: 2, N: 3, K: 4, alpha: 1, beta: 1 },
+      a: { data: a!, offset: 1, rowStride: 4, colStride: 1 },
+      w: { data: w!, offset: 2 },
+      c: { data: c!, rowStride: 0, colStride: 1 },
+      out: out!,
+      outOffset: 3,
+      relu: false,
+    };
+    expect(taskArrays(task)).toEqual([a, w, c, out]);
+    const swapped = arrays(20);
+    expect(withTaskArrays(task, swapped)).toEqual({
+      ...task,
+      a: { data: swapped[0], offset: 1, rowStride: 4, colStride: 1 },
+      w: { data: swapped[1], offset: 2 },
+      c: { data: swapped[2], rowStride: 0, colStride: 1 },
+      out: swapped[3],
+    });
+    expect(withTaskArrays({ ...task, c: undefined }, [a, w, undefined, out])).toMatchObject({ c: undefined });
   });
 });
