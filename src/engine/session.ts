@@ -26,8 +26,8 @@ export interface LoadOptions {
   file?: string;
   fold?: boolean;
   /**
-   * Threads for large Conv/Gemm/MatMul layers, the calling one included (default 1). More than 1 starts
-   * worker_threads; call Session.close() to stop them (they do not keep the process alive).
+   * Threads for large Conv/Gemm/MatMul, BatchNormalization and MaxPool layers, the calling one included (default 1).
+   * More than 1 starts worker_threads; call Session.close() to stop them (they do not keep the process alive).
    */
   threads?: number;
   /**

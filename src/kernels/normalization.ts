@@ -26,20 +26,49 @@ export function batchNormInference(
   y: TensorData,
   p: BatchNormParams,
 ): void {
-  const alpha = new Float64Array(p.features);
-  const beta = new Float64Array(p.features);
-  for (let f = 0; f < p.features; f++) {
-    alpha[f] = scale[f]! / Math.sqrt(variance[f]! + p.epsilon);
+  const { alpha, beta } = batchNormCoefficients(scale, bias, mean, variance, p.features, p.epsilon);
+  applyBatchNorm(x, alpha, beta, y, p);
+}
+
+/** alpha and beta of each feature (batchNormInference). */
+export function batchNormCoefficients(
+  scale: TensorData,
+  bias: TensorData,
+  mean: TensorData,
+  variance: TensorData,
+  features: number,
+  epsilon: number,
+): { alpha: Float64Array; beta: Float64Array } {
+  const alpha = new Float64Array(features);
+  const beta = new Float64Array(features);
+  for (let f = 0; f < features; f++) {
+    alpha[f] = scale[f]! / Math.sqrt(variance[f]! + epsilon);
     beta[f] = bias[f]! - mean[f]! * alpha[f]!;
   }
-  let i = 0;
-  for (let n = 0; n < p.batch; n++) {
-    for (let f = 0; f < p.features; f++) {
-      const a = alpha[f]!;
-      const b = beta[f]!;
-      if (p.relu === true) for (let end = i + p.inner; i < end; i++) y[i] = reluStore(x[i]! * a + b);
-      else for (let end = i + p.inner; i < end; i++) y[i] = x[i]! * a + b;
-    }
+  return { alpha, beta };
+}
+
+/**
+ * y = x · alpha[f] + beta[f] over planes [firstPlane, endPlane) of `inner` elements, plane n·features + f (all planes
+ * by default: a worker thread computes a range of them).
+ */
+export function applyBatchNorm(
+  x: TensorData,
+  alpha: Float64Array,
+  beta: Float64Array,
+  y: TensorData,
+  p: BatchNormParams,
+  firstPlane = 0,
+  endPlane = p.batch * p.features,
+): void {
+  const inner = p.inner;
+  for (let plane = firstPlane; plane < endPlane; plane++) {
+    const f = plane % p.features;
+    const a = alpha[f]!;
+    const b = beta[f]!;
+    let i = plane * inner;
+    if (p.relu === true) for (const end = i + inner; i < end; i++) y[i] = reluStore(x[i]! * a + b);
+    else for (const end = i + inner; i < end; i++) y[i] = x[i]! * a + b;
   }
 }
 

@@ -16,9 +16,10 @@ export interface FastMaxPoolParams {
  * loops. Each output row splits into border columns (the clipped windows of the reference) and interior columns
  * whose whole window row lies inside the input; interior 2×2 and 3×3 windows are straight-line code with no index
  * bookkeeping and no loop. JavaScript has no float select (V8 compiles the comparison to a branch), so the
- * remaining branches are the data's own comparisons.
+ * remaining branches are the data's own comparisons. Computes planes [firstPlane, endPlane) (all by default: a worker
+ * thread computes a range of them).
  */
-export function maxPoolFast(x: Float32Array, y: Float32Array, p: FastMaxPoolParams): void {
+export function maxPoolFast(x: Float32Array, y: Float32Array, p: FastMaxPoolParams, firstPlane = 0, endPlane = p.planes): void {
   const { g, axes, inPlane, outPlane } = prepare(p.geometry);
   const [, H, W] = g.input;
   const [OD, OH, OW] = g.output;
@@ -33,7 +34,7 @@ export function maxPoolFast(x: Float32Array, y: Float32Array, p: FastMaxPoolPara
   while (owHi < OW && aw.inside[owHi]! === KW) owHi++;
   const k22 = KH === 2 && KW === 2;
   const k33 = KH === 3 && KW === 3;
-  for (let plane = 0; plane < p.planes; plane++) {
+  for (let plane = firstPlane; plane < endPlane; plane++) {
     const inBase = plane * inPlane;
     let o = plane * outPlane;
     for (let od = 0; od < OD; od++) {

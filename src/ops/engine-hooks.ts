@@ -1,4 +1,4 @@
-import { runTask, taskMacs, taskUnits, type KernelTask } from '../kernels/tasks.js';
+import { runTask, taskUnits, taskWork, type KernelTask } from '../kernels/tasks.js';
 import type { RunContext } from './declaration.js';
 
 /**
@@ -34,8 +34,12 @@ export interface ParallelRunner {
   run(task: KernelTask, stable: readonly Float32Array[]): void;
 }
 
-/** Splitting a task costs a message round trip per worker (~0.1 ms); below this many multiply-adds it is not worth it. */
-export const PARALLEL_MIN_MACS = 4_000_000;
+/**
+ * Splitting a task costs a message to each worker and their first touch of its data (~0.1 ms); below this much work
+ * (multiply-adds, or their time's worth: kernels/tasks.ts taskWork) it does not pay. Measured on ResNet-18: splitting
+ * from 1.5 M instead (its 200 k-element BatchNormalizations too) ran 2% slower.
+ */
+export const PARALLEL_MIN_WORK = 4_000_000;
 
 /**
  * `compute()` once per session when every input in `from` is a constant of the graph, else on every call. The key
@@ -53,6 +57,6 @@ export function memoized<T>(ctx: RunContext, key: string, from: readonly number[
 /** Runs the whole task: on the engine's threads when there are some and it is large enough, else here. */
 export function runKernelTask(ctx: RunContext, task: KernelTask, stable: readonly Float32Array[]): void {
   const parallel = ctx.engine?.parallel;
-  if (parallel && parallel.threads > 1 && taskMacs(task) >= PARALLEL_MIN_MACS) parallel.run(task, stable);
+  if (parallel && parallel.threads > 1 && taskWork(task) >= PARALLEL_MIN_WORK) parallel.run(task, stable);
   else runTask(task, 0, taskUnits(task));
 }

@@ -196,6 +196,44 @@ describe('worker threads', () => {
       await threaded.close();
     }
   });
+  it('BatchNormalization (with its fused Relu) and MaxPool split by planes too, with the same bits', async () => {
+    // 64 × 64² activations: the BatchNormalization (262 k elements) and the 3 × 3 MaxPool are large enough to split.
+    const model = buildModel({
+      opset: 15,
+      nodes: [
+        { opType: 'Conv', name: 'c', inputs: ['x', 'w'], outputs: ['h'], attributes: { pads: [1, 1, 1, 1] } },
+        { opType: 'BatchNormalization', name: 'bn', inputs: ['h', 's', 'b', 'm', 'v'], outputs: ['n'] },
+        { opType: 'Relu', name: 'r', inputs: ['n'], outputs: ['a'] },
+        { opType: 'MaxPool', name: 'p', inputs: ['a'], outputs: ['y'], attributes: { kernel_shape: [3, 3], pads: [1, 1, 1, 1] } },
+      ],
+      inputs: { x: float32([1, 8, 64, 64], seededValues(8 * 4096, 1)) },
+      initializers: {
+        w: float32([64, 8, 3, 3], seededValues(64 * 72, 2)),
+        s: float32([64], seededValues(64, 3)),
+        b: float32([64], seededValues(64, 4)),
+        m: float32([64], seededValues(64, 5, 0.1)),
+        v: float32([64], Array.from(seededValues(64, 6), (u) => 0.5 + Math.abs(u))),
+      },
+      outputs: ['y'],
+    });
+    const spy = vi.spyOn(WorkerPool.prototype, 'run');
+    const threaded = await loadModel(model.bytes, { threads: 2 });
+    const single = await loadModel(model.bytes);
+    try {
+      const a = (await threaded.run(model.feeds)).y!;
+      const b = (await single.run(model.feeds)).y!;
+      // 262 k elements: name the first that differs (a diff of the whole arrays would take minutes to print).
+      const [split, whole] = [bits(a), bits(b)];
+      expect(split.length).toBe(whole.length);
+      expect(split.findIndex((v, i) => v !== whole[i])).toBe(-1);
+      expect(spy.mock.calls.map(([task]) => task.kind)).toEqual(['conv', 'batchnorm', 'maxpool']);
+      // The Relu (fused into the BatchNormalization, which workers computed in part) left nothing negative.
+      expect(a.data.every((v) => v >= 0)).toBe(true);
+    } finally {
+      spy.mockRestore();
+      await threaded.close();
+    }
+  });
 });
 
 describe('BatchNormalization folding (opt-in)', () => {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { convShape, fastConvPath } from '../../src/kernels/conv-fast.js';
-import { chunkEnd, runChunks, runTask, taskArrays, taskSchedule, withTaskArrays, type KernelTask, type Schedule } from '../../src/kernels/tasks.js';
+import { chunkEnd, runChunks, runTask, taskArrays, taskSchedule, taskUnits, withTaskArrays, type KernelTask, type Schedule } from '../../src/kernels/tasks.js';
 import { seededValues } from '../helpers/differential.js';
 
 /** The chunks one thread would claim in a row, from unit 0 (claims by several threads take the same boundaries). */
@@ -118,4 +118,37 @@ describe('a task\'s arrays (taskArrays, withTaskArrays: how engine/parallel.ts s
     });
     expect(withTaskArrays({ ...task, c: undefined }, [a, w, undefined, out])).toMatchObject({ c: undefined });
   });
+});
+
+describe('BatchNormalization and MaxPool tasks: a range of units is a range of planes', () => {
+  const geometry = { input: [6, 5], kernel: [3, 3], strides: [1, 1], dilations: [1, 1], padBegin: [1, 1], padEnd: [1, 1], output: [6, 5] };
+  const plane = 30;
+  const x = seededValues(2 * 3 * plane, 7);
+  const tasks: KernelTask[] = [
+    {
+      kind: 'batchnorm',
+      x,
+      out: new Float32Array(x.length),
+      alpha: Float64Array.from([1.5, -2, 0.25]),
+      beta: Float64Array.from([0.1, 0, -0.3]),
+      params: { batch: 2, features: 3, inner: plane, epsilon: 1e-5, relu: true },
+    },
+    { kind: 'maxpool', x, out: new Float32Array(x.length), params: { planes: 6, geometry, emptyValue: -Infinity } },
+  ];
+
+  for (const task of tasks) {
+    it(`${task.kind}: units [a, b) write planes [a, b) exactly, as the whole call does`, () => {
+      expect(taskUnits(task)).toBe(6);
+      const whole = new Float32Array(x.length);
+      runTask({ ...task, out: whole }, 0, 6);
+      for (const [a, b] of [[0, 1], [1, 4], [4, 6], [2, 3]]) {
+        const part = new Float32Array(x.length).fill(NaN);
+        runTask({ ...task, out: part }, a!, b!);
+        for (let i = 0; i < x.length; i++) {
+          const inside = i >= a! * plane && i < b! * plane;
+          expect(Object.is(part[i], inside ? whole[i] : NaN), `units [${a}, ${b}) element ${i}`).toBe(true);
+        }
+      }
+    });
+  }
 });

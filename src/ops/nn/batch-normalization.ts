@@ -1,4 +1,5 @@
-import { batchNormInference } from '../../kernels/normalization.js';
+import { batchNormCoefficients, batchNormInference } from '../../kernels/normalization.js';
+import { runKernelTask } from '../engine-hooks.js';
 import type { Dim } from '../../onnx/records.js';
 import { sizeOf, tensor, type DType, type Tensor } from '../../tensor.js';
 import type { AnyOpDeclaration, AttrMap, OpContext, PortSpec, ValueType } from '../declaration.js';
@@ -104,13 +105,20 @@ function batchNormVersion(since: number, attributes: AttrMap, layout: Layout): A
       const channels = x!.dims.length >= 2 ? x!.dims[1]! : 1;
       const inner = sizeOf(x!.dims.slice(2));
       const spatial = attrs.spatial !== 0;
-      batchNormInference(x!.data, scale!.data, bias!.data, mean!.data, variance!.data, y.data, {
+      const params = {
         batch,
         features: spatial ? channels : channels * inner,
         inner: spatial ? inner : 1,
         epsilon: attrs.epsilon,
         relu: ctx.engine?.relu === true,
-      });
+      };
+      if (x!.data instanceof Float32Array && y.data instanceof Float32Array) {
+        // float32 activations may be split over the engine's threads, by planes.
+        const { alpha, beta } = batchNormCoefficients(scale!.data, bias!.data, mean!.data, variance!.data, params.features, params.epsilon);
+        runKernelTask(ctx, { kind: 'batchnorm', x: x!.data, out: y.data, alpha, beta, params }, []);
+      } else {
+        batchNormInference(x!.data, scale!.data, bias!.data, mean!.data, variance!.data, y.data, params);
+      }
       return [y];
     },
   };

@@ -1,5 +1,5 @@
 import { maxPool } from '../../kernels/pool.js';
-import { maxPoolFast } from '../../kernels/pool-fast.js';
+import { runKernelTask } from '../engine-hooks.js';
 import { sizeOf, tensor, type DType, type Tensor } from '../../tensor.js';
 import type { AnyOpDeclaration, AttrMap, PortSpec } from '../declaration.js';
 import { FLOATS } from '../float-types.js';
@@ -38,7 +38,7 @@ function maxPoolVersion(since: number, attributes: AttrMap, types: readonly DTyp
       const indices = withIndices && ctx.outputsUsed[1] ? tensor('int64', dims) : undefined;
       if (sizeOf(dims) > 0 && !indices && x!.dtype === 'float32' && x!.data instanceof Float32Array && y.data instanceof Float32Array) {
         // Same values as maxPool, bounds work hoisted out of the tap loops (kernels/pool-fast.ts).
-        maxPoolFast(x!.data, y.data, { planes: dims[0]! * dims[1]!, geometry: window, emptyValue: -Infinity });
+        runKernelTask(ctx, { kind: 'maxpool', x: x!.data, out: y.data, params: { planes: dims[0]! * dims[1]!, geometry: window, emptyValue: -Infinity } }, []);
       } else if (sizeOf(dims) > 0) {
         maxPool(x!.data, y.data, indices?.data as Float64Array | undefined, {
           planes: dims[0]! * dims[1]!,
