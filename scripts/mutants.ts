@@ -108,7 +108,7 @@ export const MUTANTS: readonly Mutant[] = [
     name: 'batchnorm-epsilon-ignored',
     breaks: 'BatchNormalization divides by √var, without epsilon',
     file: 'src/kernels/normalization.ts',
-    find: 'alpha[f] = scale[f]! / Math.sqrt(variance[f]! + p.epsilon);',
+    find: 'alpha[f] = scale[f]! / Math.sqrt(variance[f]! + epsilon);',
     replace: 'alpha[f] = scale[f]! / Math.sqrt(variance[f]!);',
   },
   {
