@@ -40,6 +40,8 @@ export class WorkerPool implements ParallelRunner {
   splitTasks = 0;
   /** Constants sent to the workers so far (each once, to every worker). */
   sentConstants = 0;
+  private runs = 0;
+  private splitAtRunStart = 0;
   /** Resolves when every worker has loaded. */
   readonly ready: Promise<void>;
   /** The job ports of the workers that have loaded. */
@@ -127,11 +129,16 @@ export class WorkerPool implements ParallelRunner {
   }
 
   /**
-   * Tells the workers that tasks are coming (a run starts): a sleeping worker takes as long to wake as a few hundred
-   * microseconds of work, so the wake-up is better spent while the calling thread is still on the ops before the
-   * first large layer.
+   * A run starts: wakes the workers, since a sleeping worker takes as long to wake as a few hundred microseconds of
+   * work, better spent while the calling thread is still on the ops before the first large layer — unless the last
+   * run split nothing (a model too small to split would only have them spin beside it).
    */
-  wake(): void {
+  runStarts(): void {
+    if (this.runs++ === 0 || this.splitTasks > this.splitAtRunStart) this.wake();
+    this.splitAtRunStart = this.splitTasks;
+  }
+
+  private wake(): void {
     Atomics.add(this.signal, SIGNAL.sequence, 1);
     Atomics.notify(this.signal, SIGNAL.sequence);
   }

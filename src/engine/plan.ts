@@ -58,7 +58,7 @@ export class EnginePlan {
 
   /** Starts a run: which pairs fuse, and the arena installed as allocator when the run allows it. */
   begin(fast: boolean, keep: ReadonlySet<string>, graph: Graph): RunPlan {
-    this.pool?.wake();
+    this.pool?.runStarts();
     return new RunPlan(this, fast, keep, graph);
   }
 

@@ -196,6 +196,26 @@ describe('worker threads', () => {
       await threaded.close();
     }
   });
+  it('a run wakes the workers ahead of its first large layer, unless the last run split nothing', async () => {
+    const small = buildModel({
+      opset: 13,
+      nodes: [{ opType: 'Conv', name: 'c', inputs: ['x', 'w'], outputs: ['y'] }],
+      inputs: { x: float32([1, 2, 5, 5], seededValues(50, 1)) },
+      initializers: { w: float32([3, 2, 3, 3], seededValues(54, 2)) },
+      outputs: ['y'],
+    });
+    const wake = vi.spyOn(WorkerPool.prototype as unknown as { wake(): void }, 'wake');
+    const session = await loadModel(small.bytes, { threads: 2 });
+    try {
+      for (let run = 0; run < 3; run++) await session.run(small.feeds);
+      // The first run wakes them (nothing is known yet); it split nothing, so the next two leave them asleep.
+      expect(wake).toHaveBeenCalledTimes(1);
+    } finally {
+      wake.mockRestore();
+      await session.close();
+    }
+  });
+
   it('BatchNormalization (with its fused Relu) and MaxPool split by planes too, with the same bits', async () => {
     // 64 × 64² activations: the BatchNormalization (262 k elements) and the 3 × 3 MaxPool are large enough to split.
     const model = buildModel({
