@@ -11,9 +11,10 @@ import { SIGNAL, SPIN_MS, type ConstantMessage, type JobMessage } from './pool-p
  * worker_threads for large layers: `threads − 1` workers plus the calling thread compute a kernel task's work units
  * (output tiles) into shared memory, claiming chunks of them from a shared counter, each a share of what is left
  * (kernels/tasks.ts taskSchedule, runChunks), so a worker the OS leaves waiting for a core, or one the host slows
- * (the machine is shared), costs little more than its share of the speed-up. The
- * call stays synchronous: the main thread posts the task, works through chunks itself, then blocks on Atomics.wait
- * until every chunk is finished — Node allows that on its main thread — so ops need no async plumbing.
+ * (the machine is shared), costs little more than its share of the speed-up. The call stays synchronous: the main
+ * thread posts the task, works through chunks itself, then polls and blocks on Atomics.wait until every chunk is
+ * finished — Node allows that on its main thread — so ops need no async plumbing. Workers wait on a shared signal
+ * word rather than their event loops (pool-protocol.ts).
  *
  * Outputs, and the activations workers read, must live in SharedArrayBuffers: the Session's arena allocates there
  * when threads > 1, anything else (a fed input) is copied per call. Constants (`stable`: weights, bias) reach each
@@ -153,7 +154,7 @@ export class WorkerPool implements ParallelRunner {
 
   /** Blocks until all `units` are finished (a worker may still be finishing the last chunk it claimed). */
   private waitFor(sync: Int32Array, units: number): void {
-    // The calling thread has nothing else to do: polling first spares it a sleeping vCPU's wake-up (engine/signal.ts).
+    // The calling thread has nothing else to do: polling first spares it a sleeping vCPU's wake-up (pool-protocol.ts awaitSignal).
     const until = performance.now() + SPIN_MS;
     while (Atomics.load(sync, 1) < units) if (performance.now() > until) break;
     const deadline = Date.now() + this.timeoutMs;

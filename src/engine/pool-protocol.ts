@@ -18,15 +18,15 @@ export const SIGNAL = { sequence: 0, stop: 1, length: 2 } as const;
  */
 export const SPIN_MS = 2;
 
-/** Returns once `word[index]` is no longer `seen` (polling for SPIN_MS, then sleeping), with its new value. */
-export function awaitSignal(word: Int32Array, seen: number, index: number = SIGNAL.sequence): number {
+/** Returns once the signal's sequence is no longer `seen` (polling for SPIN_MS, then sleeping), with its new value. */
+export function awaitSignal(signal: Int32Array, seen: number): number {
   const until = performance.now() + SPIN_MS;
   do {
-    const now = Atomics.load(word, index);
+    const now = Atomics.load(signal, SIGNAL.sequence);
     if (now !== seen) return now;
   } while (performance.now() < until);
-  Atomics.wait(word, index, seen);
-  return Atomics.load(word, index);
+  Atomics.wait(signal, SIGNAL.sequence, seen);
+  return Atomics.load(signal, SIGNAL.sequence);
 }
 
 /**
