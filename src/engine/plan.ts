@@ -5,7 +5,7 @@ import { BufferArena } from './arena.js';
 import { WorkerPool } from './parallel.js';
 
 export interface EngineOptions {
-  /** Threads for large Conv/Gemm/MatMul layers, the calling one included (default 1: no workers). */
+  /** Threads for large layers, the calling one included (default 1: no workers; LoadOptions.threads). */
   threads?: number;
   /** Let eligible 3 × 3 convolutions run by Winograd's F(2×2, 3×3) (kernels/conv-winograd.ts; changes rounding). */
   winograd?: boolean;

@@ -7,30 +7,16 @@ export interface BatchNormParams {
   features: number;
   /** Elements sharing one parameter set: D1·…·Dn (spatial) or 1 (spatial=0). */
   inner: number;
-  epsilon: number;
   /** Apply relu before the store (a fused Relu; exact, see tile.ts reluStore). */
   relu?: boolean;
 }
 
 /**
  * Inference-mode batch normalization the way PyTorch folds it (aten/src/ATen/native/cpu/batch_norm_kernel.cpp,
- * batch_norm_cpu_collect_linear_and_constant_terms): alpha = scale / sqrt(var + eps), beta = B - mean · alpha, and
- * y = x · alpha + beta. alpha and beta stay in double here, so the float32 result is rounded once on store.
+ * batch_norm_cpu_collect_linear_and_constant_terms): alpha = scale / sqrt(var + eps), beta = B - mean · alpha, per
+ * feature, then y = x · alpha + beta (applyBatchNorm). alpha and beta stay in double, so a float32 result is rounded
+ * once on store.
  */
-export function batchNormInference(
-  x: TensorData,
-  scale: TensorData,
-  bias: TensorData,
-  mean: TensorData,
-  variance: TensorData,
-  y: TensorData,
-  p: BatchNormParams,
-): void {
-  const { alpha, beta } = batchNormCoefficients(scale, bias, mean, variance, p.features, p.epsilon);
-  applyBatchNorm(x, alpha, beta, y, p);
-}
-
-/** alpha and beta of each feature (batchNormInference). */
 export function batchNormCoefficients(
   scale: TensorData,
   bias: TensorData,

@@ -14,8 +14,8 @@ export interface EngineHooks {
   /** Which inputs are constants of the graph (initializers or values folded at import), fixed for every run. */
   readonly constantInputs: readonly boolean[];
   /**
-   * Output 0 is read only by a Relu that the engine then skips: the op must return relu(Y). Only Conv and Gemm are
-   * asked (engine/plan.ts); fusing is exact (kernels/tile.ts reluStore).
+   * Output 0 is read only by a Relu that the engine then skips: the op must return relu(Y). Only Conv, Gemm and
+   * BatchNormalization are asked (engine/plan.ts); fusing is exact (kernels/tile.ts reluStore).
    */
   readonly relu: boolean;
   /** The session allows Winograd's F(2×2, 3×3) for eligible convolutions (LoadOptions.winograd). */

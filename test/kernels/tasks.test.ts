@@ -131,7 +131,7 @@ describe('BatchNormalization and MaxPool tasks: a range of units is a range of p
       out: new Float32Array(x.length),
       alpha: Float64Array.from([1.5, -2, 0.25]),
       beta: Float64Array.from([0.1, 0, -0.3]),
-      params: { batch: 2, features: 3, inner: plane, epsilon: 1e-5, relu: true },
+      params: { batch: 2, features: 3, inner: plane, relu: true },
     },
     { kind: 'maxpool', x, out: new Float32Array(x.length), params: { planes: 6, geometry, emptyValue: -Infinity } },
   ];

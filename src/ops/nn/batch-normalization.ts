@@ -1,4 +1,4 @@
-import { batchNormCoefficients, batchNormInference } from '../../kernels/normalization.js';
+import { applyBatchNorm, batchNormCoefficients } from '../../kernels/normalization.js';
 import { runKernelTask } from '../engine-hooks.js';
 import type { Dim } from '../../onnx/records.js';
 import { sizeOf, tensor, type DType, type Tensor } from '../../tensor.js';
@@ -109,15 +109,14 @@ function batchNormVersion(since: number, attributes: AttrMap, layout: Layout): A
         batch,
         features: spatial ? channels : channels * inner,
         inner: spatial ? inner : 1,
-        epsilon: attrs.epsilon,
         relu: ctx.engine?.relu === true,
       };
+      const { alpha, beta } = batchNormCoefficients(scale!.data, bias!.data, mean!.data, variance!.data, params.features, attrs.epsilon);
+      // float32 activations may be split over the engine's threads, by planes.
       if (x!.data instanceof Float32Array && y.data instanceof Float32Array) {
-        // float32 activations may be split over the engine's threads, by planes.
-        const { alpha, beta } = batchNormCoefficients(scale!.data, bias!.data, mean!.data, variance!.data, params.features, params.epsilon);
         runKernelTask(ctx, { kind: 'batchnorm', x: x!.data, out: y.data, alpha, beta, params }, []);
       } else {
-        batchNormInference(x!.data, scale!.data, bias!.data, mean!.data, variance!.data, y.data, params);
+        applyBatchNorm(x!.data, alpha, beta, y.data, params);
       }
       return [y];
     },
