@@ -5,7 +5,7 @@ import { MessageChannel, Worker, type MessagePort } from 'node:worker_threads';
 import { TorchParityError } from '../errors.js';
 import { runChunks, runTask, taskArrays, taskSchedule, withTaskArrays, type KernelTask } from '../kernels/tasks.js';
 import type { ParallelRunner } from '../ops/engine-hooks.js';
-import { SIGNAL, SPIN_MS, type ConstantMessage, type JobMessage } from './pool-protocol.js';
+import { pollFor, SIGNAL, type ConstantMessage, type JobMessage } from './pool-protocol.js';
 
 /**
  * worker_threads for large layers: `threads − 1` workers plus the calling thread compute a kernel task's work units
@@ -41,8 +41,8 @@ export class WorkerPool implements ParallelRunner {
   splitTasks = 0;
   /** Constants sent to the workers so far (each once, to every worker). */
   sentConstants = 0;
-  private runs = 0;
-  private splitAtRunStart = 0;
+  /** splitTasks when the last run started (none yet: the first run wakes the workers). */
+  private splitAtRunStart = -1;
   /** Resolves when every worker has loaded. */
   readonly ready: Promise<void>;
   /** The job ports of the workers that have loaded. */
@@ -135,7 +135,7 @@ export class WorkerPool implements ParallelRunner {
    * run split nothing (a model too small to split would only have them spin beside it).
    */
   runStarts(): void {
-    if (this.runs++ === 0 || this.splitTasks > this.splitAtRunStart) this.wake();
+    if (this.splitTasks !== this.splitAtRunStart) this.wake();
     this.splitAtRunStart = this.splitTasks;
   }
 
@@ -154,9 +154,8 @@ export class WorkerPool implements ParallelRunner {
 
   /** Blocks until all `units` are finished (a worker may still be finishing the last chunk it claimed). */
   private waitFor(sync: Int32Array, units: number): void {
-    // The calling thread has nothing else to do: polling first spares it a sleeping vCPU's wake-up (pool-protocol.ts awaitSignal).
-    const until = performance.now() + SPIN_MS;
-    while (Atomics.load(sync, 1) < units) if (performance.now() > until) break;
+    // The calling thread has nothing else to do: polling first spares it a sleeping vCPU's wake-up (pool-protocol.ts).
+    if (pollFor(() => Atomics.load(sync, 1) >= units)) return;
     const deadline = Date.now() + this.timeoutMs;
     for (;;) {
       const done = Atomics.load(sync, 1);

@@ -16,16 +16,19 @@ export const SIGNAL = { sequence: 0, stop: 1, length: 2 } as const;
  * them run on the calling thread), so polling this long keeps the workers awake through a run and lets them sleep
  * soon after it.
  */
-export const SPIN_MS = 2;
+const SPIN_MS = 2;
+
+/** Polls `done` for up to SPIN_MS; whether it came true in that time. */
+export function pollFor(done: () => boolean): boolean {
+  const until = performance.now() + SPIN_MS;
+  do if (done()) return true;
+  while (performance.now() < until);
+  return false;
+}
 
 /** Returns once the signal's sequence is no longer `seen` (polling for SPIN_MS, then sleeping), with its new value. */
 export function awaitSignal(signal: Int32Array, seen: number): number {
-  const until = performance.now() + SPIN_MS;
-  do {
-    const now = Atomics.load(signal, SIGNAL.sequence);
-    if (now !== seen) return now;
-  } while (performance.now() < until);
-  Atomics.wait(signal, SIGNAL.sequence, seen);
+  if (!pollFor(() => Atomics.load(signal, SIGNAL.sequence) !== seen)) Atomics.wait(signal, SIGNAL.sequence, seen);
   return Atomics.load(signal, SIGNAL.sequence);
 }
 
