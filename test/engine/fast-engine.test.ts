@@ -6,7 +6,7 @@ import { foldBatchNorm } from '../../src/engine/fold-batchnorm.js';
 import { WorkerPool } from '../../src/engine/parallel.js';
 import { EnginePlan } from '../../src/engine/plan.js';
 import { loadModel } from '../../src/engine/session.js';
-import { buildModel } from '../../src/fuzz/model-builder.js';
+import { buildModel, type BuiltModel } from '../../src/fuzz/model-builder.js';
 import { convShape, fastConvPath, fastConvUnits } from '../../src/kernels/conv-fast.js';
 import { runTask, type KernelTask } from '../../src/kernels/tasks.js';
 import { float32, type Tensor } from '../../src/tensor.js';
@@ -127,6 +127,20 @@ describe('Conv → Relu, Gemm → Relu and BatchNormalization → Relu fusion', 
   });
 });
 
+/** Runs `model` on two threads and on one: output y of each, and the kinds of the tasks the pool split. */
+async function splitAndSingle(model: BuiltModel): Promise<{ split: Tensor; single: Tensor; kinds: string[] }> {
+  const spy = vi.spyOn(WorkerPool.prototype, 'run');
+  const threaded = await loadModel(model.bytes, { threads: 2 });
+  const single = await loadModel(model.bytes);
+  try {
+    const split = (await threaded.run(model.feeds)).y!;
+    return { split, single: (await single.run(model.feeds)).y!, kinds: spy.mock.calls.map(([task]) => task.kind) };
+  } finally {
+    spy.mockRestore();
+    await threaded.close();
+  }
+}
+
 describe('worker threads', () => {
   const pools: WorkerPool[] = [];
   afterAll(async () => {
@@ -182,20 +196,12 @@ describe('worker threads', () => {
       initializers: { w: float32([32, 16, 3, 3], seededValues(32 * 144, 2)), wf: float32([300, 32 * 576], seededValues(300 * 32 * 576, 3, 0.01)) },
       outputs: ['y'],
     });
-    const spy = vi.spyOn(WorkerPool.prototype, 'run');
-    const threaded = await loadModel(model.bytes, { threads: 2 });
-    const single = await loadModel(model.bytes);
-    try {
-      const a = (await threaded.run(model.feeds)).y!;
-      const b = (await single.run(model.feeds)).y!;
-      expect(bits(a)).toEqual(bits(b));
-      // The Conv (5.3 M multiply-adds) and the Gemm (11 M) both went to the pool.
-      expect(spy).toHaveBeenCalledTimes(2);
-    } finally {
-      spy.mockRestore();
-      await threaded.close();
-    }
+    const { split: a, single: b, kinds } = await splitAndSingle(model);
+    expect(bits(a)).toEqual(bits(b));
+    // The Conv (5.3 M multiply-adds) and the Gemm (11 M) both went to the pool.
+    expect(kinds).toHaveLength(2);
   });
+
   it('a run wakes the workers ahead of its first large layer, unless the last run split nothing', async () => {
     const small = buildModel({
       opset: 13,
@@ -236,23 +242,14 @@ describe('worker threads', () => {
       },
       outputs: ['y'],
     });
-    const spy = vi.spyOn(WorkerPool.prototype, 'run');
-    const threaded = await loadModel(model.bytes, { threads: 2 });
-    const single = await loadModel(model.bytes);
-    try {
-      const a = (await threaded.run(model.feeds)).y!;
-      const b = (await single.run(model.feeds)).y!;
-      // 262 k elements: name the first that differs (a diff of the whole arrays would take minutes to print).
-      const [split, whole] = [bits(a), bits(b)];
-      expect(split.length).toBe(whole.length);
-      expect(split.findIndex((v, i) => v !== whole[i])).toBe(-1);
-      expect(spy.mock.calls.map(([task]) => task.kind)).toEqual(['conv', 'batchnorm', 'maxpool']);
-      // The Relu (fused into the BatchNormalization, which workers computed in part) left nothing negative.
-      expect(a.data.every((v) => v >= 0)).toBe(true);
-    } finally {
-      spy.mockRestore();
-      await threaded.close();
-    }
+    const { split: a, single: b, kinds } = await splitAndSingle(model);
+    // 262 k elements: name the first that differs (a diff of the whole arrays would take minutes to print).
+    const [split, whole] = [bits(a), bits(b)];
+    expect(split.length).toBe(whole.length);
+    expect(split.findIndex((v, i) => v !== whole[i])).toBe(-1);
+    expect(kinds).toEqual(['conv', 'batchnorm', 'maxpool']);
+    // The Relu (fused into the BatchNormalization, which workers computed in part) left nothing negative.
+    expect(a.data.every((v) => v >= 0)).toBe(true);
   });
 });
 
